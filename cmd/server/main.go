@@ -1,0 +1,135 @@
+// Command server arranca la API de solicitudes de transporte.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"solicitud-transporte/config"
+	"solicitud-transporte/handlers"
+	"solicitud-transporte/models"
+)
+
+// version la fija el build (-ldflags "-X main.version=…").
+var version = "0.1.0-dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	log := nuevoLog(cfg)
+	for _, aviso := range cfg.Avisos {
+		log.Warn(aviso)
+	}
+
+	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	tokens, err := models.NewTokens(models.ConfigTokens{
+		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
+	}, time.Now)
+	if err != nil {
+		return err
+	}
+	auth := models.NewAuth(store, tokens, models.ConfigAuth{
+		AccesoTTL: cfg.AccesoTTL(), RefreshTTL: cfg.RefreshTTL(), SesionMax: cfg.SesionMax(), Gracia: cfg.Gracia(),
+		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(),
+	})
+
+	generada, err := auth.AsegurarAdmin(ctx, cfg.APIUser, cfg.APIPassword, cfg.APIEmail)
+	if err != nil {
+		var me *models.Error
+		if errors.As(err, &me) && len(me.Campos) > 0 {
+			return fmt.Errorf("configuración inválida: %s %s", me.Campos[0].Campo, me.Campos[0].Mensaje)
+		}
+		return fmt.Errorf("no se pudo preparar la cuenta de administración: %w", err)
+	}
+	if generada != "" {
+		// El único secreto que se imprime jamás, y solo esta vez.
+		fmt.Printf("\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
+	}
+
+	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: store, Auth: auth, Log: log, Version: version})
+	srv := &http.Server{
+		Addr:              ":" + strconv.Itoa(cfg.Port),
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+
+	purgaCtx, pararPurga := context.WithCancel(ctx)
+	defer pararPurga()
+	go purgar(purgaCtx, auth, log)
+
+	errc := make(chan error, 1)
+	go func() {
+		log.Info("servidor escuchando", slog.Int("puerto", cfg.Port), slog.String("entorno", cfg.AppEnv), slog.String("version", version))
+		errc <- srv.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("no se pudo escuchar en el puerto %d: %w", cfg.Port, err)
+		}
+	case <-ctx.Done():
+		log.Info("apagando: se terminan las peticiones en curso")
+		apagado, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(apagado); err != nil {
+			return fmt.Errorf("apagado incompleto: %w", err)
+		}
+	}
+	log.Info("servidor detenido")
+	return nil
+}
+
+// purgar borra cada 10 minutos la lista negra y las sesiones vencidas.
+func purgar(ctx context.Context, auth *models.Auth, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := auth.Purgar(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purga fallida", slog.String("error", err.Error()))
+		} else if n > 0 {
+			log.Info("purga", slog.Int64("filas", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func nuevoLog(cfg *config.Config) *slog.Logger {
+	var nivel slog.Level
+	_ = nivel.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: nivel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,139 @@
+// Package handlers es el borde HTTP: rutas, sobre de respuesta, DTO y el
+// manejador central de errores. Los manejadores leen, llaman a models una vez
+// y responden.
+package handlers
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	echomw "github.com/labstack/echo/v4/middleware"
+
+	"solicitud-transporte/config"
+	"solicitud-transporte/middleware"
+	"solicitud-transporte/models"
+)
+
+// Deps son las dependencias del servidor, construidas en cmd/server (o en
+// las pruebas).
+type Deps struct {
+	Config  *config.Config
+	Store   *models.Store
+	Auth    *models.Auth
+	Log     *slog.Logger
+	Now     func() time.Time
+	Version string
+}
+
+// API agrupa los manejadores y lo que necesitan.
+type API struct {
+	cfg     *config.Config
+	store   *models.Store
+	auth    *models.Auth
+	log     *slog.Logger
+	loc     *time.Location
+	version string
+}
+
+// NewServer arma el servidor Echo completo: middleware, rutas y el manejador
+// central de errores.
+func NewServer(d Deps) *echo.Echo {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	a := &API{cfg: d.Config, store: d.Store, auth: d.Auth, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	if a.loc == nil {
+		a.loc = time.UTC
+	}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = manejarError(d.Log, d.Config.BodyLimit)
+	e.IPExtractor = extractorIP(d.Config.TrustedProxies)
+
+	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos"))
+	// Orden: id de petición → registro (que entrega los errores al manejador
+	// central) → recuperación de panics (dentro del registro, así un panic
+	// también queda registrado como 500) → límite de cuerpo → CORS → /auth/*.
+	e.Use(middleware.RequestID(), middleware.Registro(d.Log), middleware.Recuperar(),
+		limiteCuerpo(d.Config.BodyLimitBytes))
+	e.Use(echomw.SecureWithConfig(echomw.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "no-referrer"}))
+	if len(d.Config.CORSAllowedOrigins) > 0 {
+		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{
+			AllowOrigins:  d.Config.CORSAllowedOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+			ExposeHeaders: []string{echo.HeaderXRequestID, "X-RateLimit-Limit", "X-RateLimit-Remaining", echo.HeaderRetryAfter},
+		}))
+	}
+	e.Use(middleware.SinCache("/auth/"),
+		middleware.LimitarPrefijo("/auth/", middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)))
+
+	auth := middleware.Autenticar(d.Auth)
+	a.registrarSalud(e)
+	a.registrarAuth(e, auth)
+	return e
+}
+
+// extractorIP toma la IP del socket, salvo que el par esté en
+// TRUSTED_PROXIES: entonces la de más a la derecha de X-Forwarded-For que no
+// sea un proxy de confianza. Nunca se confía por defecto en redes privadas.
+func extractorIP(proxies []string) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opciones := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		p = strings.TrimSpace(p)
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil && ip.To4() != nil {
+				p += "/32"
+			} else {
+				p += "/128"
+			}
+		}
+		if _, red, err := net.ParseCIDR(p); err == nil {
+			opciones = append(opciones, echo.TrustIPRange(red))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opciones...)
+}
+
+// aliasColecciones atiende /solicitud igual que /solicitud/ (sin redirigir),
+// para los clientes que omiten la barra final.
+func aliasColecciones(rutas ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			for _, ruta := range rutas {
+				if r.URL.Path == ruta {
+					r.URL.Path = ruta + "/"
+					if r.URL.RawPath != "" {
+						r.URL.RawPath = r.URL.Path
+					}
+					break
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+// limiteCuerpo aplica BODY_LIMIT: rechaza por Content-Length y corta la
+// lectura de cuerpos sin longitud; ambos terminan en 413.
+func limiteCuerpo(limite int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > limite {
+				return echo.ErrStatusRequestEntityTooLarge
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limite)
+			return next(c)
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package models
+
+import "time"
+
+// Evento es el tipo de un evento de seguridad (API.md §6).
+type Evento string
+
+// Eventos de auditoría.
+const (
+	EventoLoginExitoso       Evento = "LOGIN_EXITOSO"
+	EventoLoginFallido       Evento = "LOGIN_FALLIDO"
+	EventoCuentaBloqueada    Evento = "CUENTA_BLOQUEADA"
+	EventoCuentaDesbloqueada Evento = "CUENTA_DESBLOQUEADA"
+	EventoRefreshReutilizado Evento = "REFRESH_REUTILIZADO"
+	EventoLogout             Evento = "LOGOUT"
+	EventoSesionesRevocadas  Evento = "SESIONES_REVOCADAS"
+	EventoPasswordCambiado   Evento = "PASSWORD_CAMBIADO"
+	EventoMFAActivado        Evento = "MFA_ACTIVADO"
+	EventoMFADesactivado     Evento = "MFA_DESACTIVADO"
+	EventoMFAFallido         Evento = "MFA_FALLIDO"
+	EventoMFARestablecido    Evento = "MFA_RESTABLECIDO"
+	EventoUsuarioCreado      Evento = "USUARIO_CREADO"
+	EventoUsuarioActualizado Evento = "USUARIO_ACTUALIZADO"
+)
+
+// Eventos lista los eventos válidos.
+var Eventos = []Evento{
+	EventoLoginExitoso, EventoLoginFallido, EventoCuentaBloqueada, EventoCuentaDesbloqueada,
+	EventoRefreshReutilizado, EventoLogout, EventoSesionesRevocadas, EventoPasswordCambiado,
+	EventoMFAActivado, EventoMFADesactivado, EventoMFAFallido, EventoMFARestablecido,
+	EventoUsuarioCreado, EventoUsuarioActualizado,
+}
+
+// RegistroAuditoria es una entrada del registro de auditoría. UsuarioID es la
+// cuenta afectada; ActorID quien actuó.
+type RegistroAuditoria struct {
+	ID        uint      `gorm:"primaryKey"`
+	Evento    Evento    `gorm:"size:40;not null;index"`
+	Fecha     time.Time `gorm:"not null;index"`
+	UsuarioID *uint     `gorm:"index"`
+	ActorID   *uint
+	IP        string `gorm:"size:64"`
+	UserAgent string `gorm:"size:255"`
+	RequestID string `gorm:"size:128"`
+	Detalle   string `gorm:"size:500"`
+}
+
+// TableName fija el nombre de la tabla.
+func (RegistroAuditoria) TableName() string { return "auditoria" }

@@ -1,0 +1,223 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Login es el primer paso del inicio de sesión (API.md §4.1). identificador
+// es el username o el email, sin distinguir mayúsculas.
+//
+// Errores: CREDENCIALES_INVALIDAS (422, igual para usuario inexistente y
+// contraseña equivocada, con el mismo trabajo de bcrypt), DEMASIADAS_SOLICITUDES
+// (bloqueo), USUARIO_INACTIVO (contraseña correcta de una cuenta desactivada).
+func (a *Auth) Login(ctx context.Context, identificador, password string) (*ResultadoLogin, error) {
+	var v Validacion
+	if identificador == "" {
+		v.Agregar("username", "es obligatorio")
+	}
+	if password == "" {
+		v.Agregar("password", "es obligatoria")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	u, err := a.s.usuarioPorIdentificador(ctx, identificador)
+	if err != nil {
+		return nil, err
+	}
+	clave := claveBloqueo(u, identificador)
+	if err := a.comprobarBloqueo(ctx, clave); err != nil {
+		return nil, err
+	}
+
+	hash := a.s.hashFalso
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	if !passwordCorrecta(hash, password) || u == nil {
+		var uid *uint
+		if u != nil {
+			uid = &u.ID
+		}
+		return nil, a.RegistrarFallo(ctx, clave, uid, EventoLoginFallido, "identificador: "+recortar(identificador, 100))
+	}
+	if !u.Activo {
+		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
+	}
+	if u.MFAHabilitado {
+		ahora := a.s.now()
+		exp := ahora.Add(a.cfg.MFATTL)
+		tok, err := a.t.Emitir(u.ID, u.Rol, TokenMFA, "", nuevoID(), ahora, exp)
+		if err != nil {
+			return nil, err
+		}
+		return &ResultadoLogin{MFAToken: tok, MFAExpiraEn: segundos(a.cfg.MFATTL)}, nil
+	}
+	par, err := a.IniciarSesion(ctx, u, "")
+	if err != nil {
+		return nil, err
+	}
+	return &ResultadoLogin{Tokens: par}, nil
+}
+
+// IniciarSesion crea una sesión para u (ya autenticado) y emite sus tokens.
+// Limpia los fallos de login y audita LOGIN_EXITOSO con detalle.
+func (a *Auth) IniciarSesion(ctx context.Context, u *Usuario, detalle string) (*ParTokens, error) {
+	ahora := a.s.now()
+	o := OrigenDe(ctx)
+	ses := &Sesion{
+		ID: nuevoID(), UsuarioID: u.ID, CreadaEn: ahora, UltimoUso: ahora,
+		ExpiraEn: ahora.Add(a.cfg.SesionMax), IP: recortar(o.IP, 64), UserAgent: recortar(o.UserAgent, 255),
+		RefreshActual: nuevoID(),
+	}
+	rt := &RefreshToken{
+		JTI: ses.RefreshActual, SesionID: ses.ID, Rol: u.Rol,
+		EmitidoEn: ahora.Truncate(time.Second), ExpiraEn: minTime(ahora.Add(a.cfg.RefreshTTL), ses.ExpiraEn).Truncate(time.Second),
+	}
+	err := a.s.escribir(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(ses).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(rt).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("clave = ?", claveBloqueo(u, "")).Delete(&BloqueoLogin{}).Error; err != nil {
+			return err
+		}
+		return a.s.auditar(ctx, tx, EventoLoginExitoso, &u.ID, &u.ID, detalle)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.emitirPar(u, ses, rt)
+}
+
+// emitirPar firma un token de acceso nuevo y el refresh token descrito por rt.
+func (a *Auth) emitirPar(u *Usuario, ses *Sesion, rt *RefreshToken) (*ParTokens, error) {
+	ahora := a.s.now()
+	expAcceso := minTime(ahora.Add(a.cfg.AccesoTTL), ses.ExpiraEn)
+	acceso, err := a.t.Emitir(u.ID, u.Rol, TokenAcceso, ses.ID, nuevoID(), ahora, expAcceso)
+	if err != nil {
+		return nil, err
+	}
+	refresh, err := a.t.Emitir(u.ID, rt.Rol, TokenRefresh, ses.ID, rt.JTI, rt.EmitidoEn, rt.ExpiraEn)
+	if err != nil {
+		return nil, err
+	}
+	return &ParTokens{
+		Acceso: acceso, Refresh: refresh, Usuario: u,
+		ExpiraEn:        segundos(expAcceso.Truncate(time.Second).Sub(ahora.Truncate(time.Second))),
+		RefreshExpiraEn: segundos(rt.ExpiraEn.Sub(ahora.Truncate(time.Second))),
+	}, nil
+}
+
+// claveBloqueo es la identidad que acumula fallos: la cuenta si el
+// identificador es de una (username y email comparten la cuenta), si no el
+// identificador en minúsculas. Así un 429 no revela si la cuenta existe.
+func claveBloqueo(u *Usuario, identificador string) string {
+	if u != nil {
+		return fmt.Sprintf("u:%d", u.ID)
+	}
+	return "i:" + recortar(normalizar(identificador), 290)
+}
+
+// ClaveBloqueoUsuario es la clave de bloqueo de una cuenta conocida.
+func ClaveBloqueoUsuario(id uint) string { return fmt.Sprintf("u:%d", id) }
+
+func errBloqueado(hasta, ahora time.Time) error {
+	seg := segundos(hasta.Sub(ahora))
+	if seg < 1 {
+		seg = 1
+	}
+	minutos := (seg + 59) / 60
+	return &Error{
+		Codigo:       CodigoDemasiadasSolicitudes,
+		Detalle:      fmt.Sprintf("Demasiados intentos fallidos. La cuenta está bloqueada temporalmente; intente de nuevo en %d minuto(s).", minutos),
+		ReintentarEn: seg,
+	}
+}
+
+// comprobarBloqueo devuelve DEMASIADAS_SOLICITUDES si clave está bloqueada.
+func (a *Auth) comprobarBloqueo(ctx context.Context, clave string) error {
+	var b BloqueoLogin
+	err := a.s.leer(ctx).Where("clave = ?", clave).Limit(1).Find(&b).Error
+	if err != nil {
+		return traducir(err)
+	}
+	ahora := a.s.now()
+	if b.BloqueadoHasta != nil && b.BloqueadoHasta.After(ahora) {
+		return errBloqueado(*b.BloqueadoHasta, ahora)
+	}
+	return nil
+}
+
+// ComprobarBloqueoUsuario es comprobarBloqueo para una cuenta conocida (MFA).
+func (a *Auth) ComprobarBloqueoUsuario(ctx context.Context, id uint) error {
+	return a.comprobarBloqueo(ctx, ClaveBloqueoUsuario(id))
+}
+
+// RegistrarFallo cuenta un fallo para clave, audita evento y, al llegar a
+// MaxFallos, bloquea la identidad y audita CUENTA_BLOQUEADA. Los fallos
+// cuentan dentro de una ventana de la duración del bloqueo. Devuelve el error
+// para el cliente: CREDENCIALES_INVALIDAS (o CODIGO_MFA_INVALIDO para eventos
+// MFA); el fallo que bloquea todavía contesta así, los siguientes con 429.
+func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint, evento Evento, detalle string) error {
+	ahora := a.s.now()
+	err := a.s.escribir(ctx, func(tx *gorm.DB) error {
+		var b BloqueoLogin
+		if err := tx.Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
+			return err
+		}
+		nuevo := b.Clave == ""
+		caducado := b.UltimoFallo.Add(a.cfg.Bloqueo).Before(ahora) || (b.BloqueadoHasta != nil && !b.BloqueadoHasta.After(ahora))
+		if nuevo || caducado {
+			b = BloqueoLogin{Clave: clave}
+		}
+		b.Fallos++
+		b.UltimoFallo = ahora
+		bloquea := b.Fallos >= a.cfg.MaxFallos && b.BloqueadoHasta == nil
+		if bloquea {
+			b.BloqueadoHasta = ptr(ahora.Add(a.cfg.Bloqueo))
+		}
+		if err := tx.Save(&b).Error; err != nil {
+			return err
+		}
+		if err := a.s.auditar(ctx, tx, evento, usuarioID, usuarioID, detalle); err != nil {
+			return err
+		}
+		if bloquea {
+			return a.s.auditar(ctx, tx, EventoCuentaBloqueada, usuarioID, nil,
+				fmt.Sprintf("%d intentos fallidos; bloqueada %d minuto(s)", b.Fallos, int(a.cfg.Bloqueo/time.Minute)))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if evento == EventoMFAFallido {
+		return Errorf(CodigoMFAInvalido, "El código MFA es incorrecto, ya fue usado o expiró.")
+	}
+	return Errorf(CodigoCredencialesInvalidas, "El usuario o la contraseña son incorrectos.")
+}
+
+// usuarioPorIdentificador busca por username y luego por email; nil si no
+// existe ninguno.
+func (s *Store) usuarioPorIdentificador(ctx context.Context, identificador string) (*Usuario, error) {
+	n := normalizar(identificador)
+	for _, col := range []string{"username_norm", "email_norm"} {
+		var u Usuario
+		err := s.leer(ctx).Where(col+" = ?", n).Take(&u).Error
+		if err == nil {
+			return &u, nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, traducir(err)
+		}
+	}
+	return nil, nil
+}

@@ -1,0 +1,132 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Codigo es el código estable de error que el cliente usa para decidir qué
+// hacer. Hay uno por fila del catálogo de API.md §2; el estado HTTP y el
+// mensaje los pone la capa HTTP, no este paquete.
+type Codigo string
+
+// Códigos del catálogo de errores.
+const (
+	CodigoSolicitudMalFormada   Codigo = "SOLICITUD_MAL_FORMADA"
+	CodigoTokenNoProporcionado  Codigo = "TOKEN_NO_PROPORCIONADO"
+	CodigoTokenInvalido         Codigo = "TOKEN_INVALIDO"
+	CodigoTokenExpirado         Codigo = "TOKEN_EXPIRADO"
+	CodigoTokenRevocado         Codigo = "TOKEN_REVOCADO"
+	CodigoPermisosInsuficientes Codigo = "PERMISOS_INSUFICIENTES"
+	CodigoUsuarioInactivo       Codigo = "USUARIO_INACTIVO"
+	CodigoNoEncontrado          Codigo = "NO_ENCONTRADO"
+	CodigoMetodoNoPermitido     Codigo = "METODO_NO_PERMITIDO"
+	CodigoTransicionInvalida    Codigo = "TRANSICION_INVALIDA"
+	CodigoConflictoAsignacion   Codigo = "CONFLICTO_ASIGNACION"
+	CodigoConflicto             Codigo = "CONFLICTO"
+	CodigoCuerpoDemasiadoGrande Codigo = "CUERPO_DEMASIADO_GRANDE"
+	CodigoTipoContenido         Codigo = "TIPO_CONTENIDO_NO_SOPORTADO"
+	CodigoCredencialesInvalidas Codigo = "CREDENCIALES_INVALIDAS"
+	CodigoValidacion            Codigo = "VALIDACION"
+	CodigoMFAInvalido           Codigo = "CODIGO_MFA_INVALIDO"
+	CodigoDemasiadasSolicitudes Codigo = "DEMASIADAS_SOLICITUDES"
+	CodigoErrorInterno          Codigo = "ERROR_INTERNO"
+	CodigoServicioNoDisponible  Codigo = "SERVICIO_NO_DISPONIBLE"
+)
+
+// Codigos lista todos los códigos, para que la capa HTTP compruebe que cada
+// uno tiene su fila en el catálogo.
+var Codigos = []Codigo{
+	CodigoSolicitudMalFormada, CodigoTokenNoProporcionado, CodigoTokenInvalido,
+	CodigoTokenExpirado, CodigoTokenRevocado, CodigoPermisosInsuficientes,
+	CodigoUsuarioInactivo, CodigoNoEncontrado, CodigoMetodoNoPermitido,
+	CodigoTransicionInvalida, CodigoConflictoAsignacion, CodigoConflicto,
+	CodigoCuerpoDemasiadoGrande, CodigoTipoContenido, CodigoCredencialesInvalidas,
+	CodigoValidacion, CodigoMFAInvalido, CodigoDemasiadasSolicitudes,
+	CodigoErrorInterno, CodigoServicioNoDisponible,
+}
+
+// ErrorCampo es el error de un campo concreto, nombrado como en el JSON de la
+// petición.
+type ErrorCampo struct {
+	Campo   string `json:"campo"`
+	Mensaje string `json:"mensaje"`
+}
+
+// Error es el error de dominio: un código, un detalle en español apto para el
+// cliente y, opcionalmente, la causa interna (Err), que nunca se muestra.
+type Error struct {
+	Codigo  Codigo
+	Detalle string
+	Campos  []ErrorCampo
+	// ReintentarEn indica, en DEMASIADAS_SOLICITUDES, los segundos de espera.
+	ReintentarEn int
+	Err          error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Codigo, e.Detalle, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Codigo, e.Detalle)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf crea un *Error con el detalle formateado.
+func Errorf(codigo Codigo, formato string, args ...any) *Error {
+	return &Error{Codigo: codigo, Detalle: fmt.Sprintf(formato, args...)}
+}
+
+// ErrorInterno envuelve una causa interna como ERROR_INTERNO.
+func ErrorInterno(err error) *Error {
+	return &Error{Codigo: CodigoErrorInterno, Detalle: "Ocurrió un error inesperado. Intente de nuevo más tarde.", Err: err}
+}
+
+// CodigoDe devuelve el código de err, o ERROR_INTERNO si no es un *Error.
+func CodigoDe(err error) Codigo {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Codigo
+	}
+	return CodigoErrorInterno
+}
+
+// Validacion acumula errores de campo y produce un VALIDACION si hay alguno.
+type Validacion struct {
+	campos []ErrorCampo
+}
+
+// Agregar anota un error en campo.
+func (v *Validacion) Agregar(campo, mensaje string) {
+	v.campos = append(v.campos, ErrorCampo{Campo: campo, Mensaje: mensaje})
+}
+
+// Tiene indica si ya hay un error en campo.
+func (v *Validacion) Tiene(campo string) bool {
+	for _, c := range v.campos {
+		if c.Campo == campo {
+			return true
+		}
+	}
+	return false
+}
+
+// Err devuelve nil si no hubo errores, o un VALIDACION con todos los campos.
+func (v *Validacion) Err() error {
+	if len(v.campos) == 0 {
+		return nil
+	}
+	detalle := "Revise los campos indicados."
+	if len(v.campos) == 1 {
+		detalle = "El campo " + v.campos[0].Campo + " " + v.campos[0].Mensaje + "."
+	}
+	return &Error{Codigo: CodigoValidacion, Detalle: detalle, Campos: v.campos}
+}
+
+// ErrCampo es un atajo para un VALIDACION de un solo campo.
+func ErrCampo(campo, mensaje string) error {
+	var v Validacion
+	v.Agregar(campo, mensaje)
+	return v.Err()
+}

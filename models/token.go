@@ -1,0 +1,165 @@
+package models
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TipoToken es el claim typ: cada token sirve solo para lo suyo.
+type TipoToken string
+
+// Tipos de token.
+const (
+	TokenAcceso  TipoToken = "access"
+	TokenRefresh TipoToken = "refresh"
+	TokenMFA     TipoToken = "mfa"
+)
+
+// Claims son los claims de todos los tokens del servicio (API.md §4).
+type Claims struct {
+	Rol Rol       `json:"rol,omitempty"`
+	Typ TipoToken `json:"typ"`
+	Sid string    `json:"sid,omitempty"`
+	jwt.RegisteredClaims
+}
+
+// ConfigTokens configura NewTokens.
+type ConfigTokens struct {
+	Secreto   []byte
+	Algoritmo string // HS256, HS384 o HS512
+	Emisor    string
+	Audiencia string
+}
+
+// Tokens firma y verifica JWT. No toca la base de datos: la lista negra y el
+// usuario los comprueba Auth.
+type Tokens struct {
+	cfg    ConfigTokens
+	metodo jwt.SigningMethod
+	parser *jwt.Parser
+	now    func() time.Time
+}
+
+// NewTokens crea el servicio de tokens; now es el reloj.
+func NewTokens(cfg ConfigTokens, now func() time.Time) (*Tokens, error) {
+	var m jwt.SigningMethod
+	switch cfg.Algoritmo {
+	case "HS256":
+		m = jwt.SigningMethodHS256
+	case "HS384":
+		m = jwt.SigningMethodHS384
+	case "HS512":
+		m = jwt.SigningMethodHS512
+	default:
+		return nil, fmt.Errorf("algoritmo JWT no admitido: %q", cfg.Algoritmo)
+	}
+	if len(cfg.Secreto) == 0 {
+		return nil, errors.New("secreto JWT vacío")
+	}
+	return &Tokens{
+		cfg:    cfg,
+		metodo: m,
+		now:    now,
+		// El algoritmo queda fijado: un token con otro alg (o "none") no pasa.
+		parser: jwt.NewParser(
+			jwt.WithValidMethods([]string{m.Alg()}),
+			jwt.WithIssuer(cfg.Emisor),
+			jwt.WithAudience(cfg.Audiencia),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithTimeFunc(now),
+		),
+	}, nil
+}
+
+// nuevoID devuelve un identificador aleatorio de 128 bits en base64url.
+func nuevoID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand no falla en plataformas soportadas
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Emitir firma un token. Los tiempos se truncan al segundo, como los guarda
+// el JWT, para que volver a firmar los mismos claims dé el mismo token.
+func (t *Tokens) Emitir(sub uint, rol Rol, typ TipoToken, sid, jti string, emitido, expira time.Time) (string, error) {
+	c := Claims{
+		Rol: rol, Typ: typ, Sid: sid,
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   fmt.Sprint(sub),
+			ID:        jti,
+			Issuer:    t.cfg.Emisor,
+			Audience:  jwt.ClaimStrings{t.cfg.Audiencia},
+			IssuedAt:  jwt.NewNumericDate(emitido.Truncate(time.Second)),
+			NotBefore: jwt.NewNumericDate(emitido.Truncate(time.Second)),
+			ExpiresAt: jwt.NewNumericDate(expira.Truncate(time.Second)),
+		},
+	}
+	s, err := jwt.NewWithClaims(t.metodo, c).SignedString(t.cfg.Secreto)
+	if err != nil {
+		return "", ErrorInterno(err)
+	}
+	return s, nil
+}
+
+// Verificar comprueba firma, algoritmo, iss, aud, exp, nbf, iat y typ.
+// Devuelve TOKEN_EXPIRADO solo si lo único que falla es exp; cualquier otra
+// falla es TOKEN_INVALIDO. Si el token expiró, también devuelve sus claims
+// (ya verificados en firma), para que quien llama distinga el fin de sesión.
+func (t *Tokens) Verificar(raw string, tipo TipoToken) (*Claims, error) {
+	var c Claims
+	_, err := t.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.cfg.Secreto, nil })
+	firmaOK := err == nil || errors.Is(err, jwt.ErrTokenInvalidClaims)
+	if !firmaOK || c.Typ != tipo || c.ID == "" || c.Subject == "" {
+		return nil, errTokenInvalido(err)
+	}
+	if err != nil {
+		if soloExpirado(err) {
+			return &c, &Error{Codigo: CodigoTokenExpirado, Detalle: detalleExpirado(tipo), Err: err}
+		}
+		return nil, errTokenInvalido(err)
+	}
+	return &c, nil
+}
+
+func soloExpirado(err error) bool {
+	if !errors.Is(err, jwt.ErrTokenExpired) {
+		return false
+	}
+	for _, otro := range []error{jwt.ErrTokenInvalidIssuer, jwt.ErrTokenInvalidAudience,
+		jwt.ErrTokenNotValidYet, jwt.ErrTokenUsedBeforeIssued, jwt.ErrTokenRequiredClaimMissing, jwt.ErrTokenMalformed} {
+		if errors.Is(err, otro) {
+			return false
+		}
+	}
+	return true
+}
+
+func errTokenInvalido(err error) error {
+	return &Error{Codigo: CodigoTokenInvalido, Detalle: "El token no es válido. Inicie sesión nuevamente.", Err: err}
+}
+
+func detalleExpirado(tipo TipoToken) string {
+	switch tipo {
+	case TokenRefresh:
+		return "El refresh token ha expirado. Inicie sesión nuevamente."
+	case TokenMFA:
+		return "El token MFA ha expirado. Inicie sesión nuevamente."
+	}
+	return "El token de acceso ha expirado. Use el refresh token para obtener uno nuevo."
+}
+
+// IDUsuario devuelve el sub como número.
+func (c *Claims) IDUsuario() (uint, bool) {
+	var id uint
+	if _, err := fmt.Sscan(c.Subject, &id); err != nil || fmt.Sprint(id) != c.Subject {
+		return 0, false
+	}
+	return id, true
+}

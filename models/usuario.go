@@ -1,0 +1,105 @@
+package models
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Usuario es una cuenta del sistema. Username y email son únicos sin
+// distinguir mayúsculas: las columnas *Norm guardan la forma en minúsculas y
+// llevan el índice único, así la regla vale igual en SQLite y PostgreSQL.
+type Usuario struct {
+	ID           uint    `gorm:"primaryKey"`
+	Username     string  `gorm:"size:50;not null"`
+	UsernameNorm string  `gorm:"size:50;not null;uniqueIndex"`
+	Email        *string `gorm:"size:254"`
+	EmailNorm    *string `gorm:"size:254;uniqueIndex"`
+	PasswordHash string  `gorm:"not null"`
+	Rol          Rol     `gorm:"size:20;not null;index"`
+	Activo       bool    `gorm:"not null"`
+
+	MFAHabilitado bool   `gorm:"column:mfa_habilitado;not null"`
+	MFASecreto    string `gorm:"column:mfa_secreto"`
+	// MFAUltimoPaso es el último paso TOTP aceptado: un código no se acepta dos veces.
+	MFAUltimoPaso int64 `gorm:"column:mfa_ultimo_paso;not null"`
+
+	CreadoEn      time.Time `gorm:"not null"`
+	ActualizadoEn time.Time `gorm:"not null"`
+}
+
+// TableName fija el nombre de la tabla.
+func (Usuario) TableName() string { return "usuarios" }
+
+// EmailTexto devuelve el email o "" si no tiene.
+func (u *Usuario) EmailTexto() string {
+	if u.Email == nil {
+		return ""
+	}
+	return *u.Email
+}
+
+var patronUsername = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Límites de la política de contraseñas (API.md §4.5).
+const (
+	PasswordMinimo = 12
+	// PasswordMaximo protege del abuso de cuerpos enormes; muy por encima de
+	// cualquier frase de paso real.
+	PasswordMaximo = 1024
+)
+
+// ValidarUsername comprueba el nombre de usuario.
+func ValidarUsername(v *Validacion, campo, username string) {
+	n := utf8.RuneCountInString(username)
+	switch {
+	case username == "":
+		v.Agregar(campo, "es obligatorio")
+	case n < 3 || n > 50:
+		v.Agregar(campo, "debe tener entre 3 y 50 caracteres")
+	case !patronUsername.MatchString(username):
+		v.Agregar(campo, "solo admite letras sin acento, números, punto, guion y guion bajo")
+	}
+}
+
+// ValidarEmail comprueba un email opcional ("" es válido).
+func ValidarEmail(v *Validacion, campo, email string) {
+	if email == "" {
+		return
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
+		v.Agregar(campo, "no es un correo electrónico válido")
+	}
+}
+
+// ValidarPassword aplica la política de contraseñas: al menos 12 caracteres,
+// distinta del nombre de usuario, sin reglas de composición.
+func ValidarPassword(v *Validacion, campo, password, username string) {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case password == "":
+		v.Agregar(campo, "es obligatoria")
+	case !utf8.ValidString(password):
+		v.Agregar(campo, "contiene caracteres no válidos")
+	case n < PasswordMinimo:
+		v.Agregar(campo, "debe tener al menos 12 caracteres")
+	case n > PasswordMaximo:
+		v.Agregar(campo, "no puede superar 1024 caracteres")
+	case username != "" && strings.EqualFold(password, username):
+		v.Agregar(campo, "no puede ser igual al nombre de usuario")
+	}
+}
+
+// normalizar devuelve la forma con la que se comparan username y email.
+func normalizar(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func ptrNorm(email string) (*string, *string) {
+	if email == "" {
+		return nil, nil
+	}
+	n := normalizar(email)
+	return &email, &n
+}
