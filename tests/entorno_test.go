@@ -43,8 +43,8 @@ func (r *reloj) Avanzar(d time.Duration) {
 }
 
 const (
-	adminUser = "api_user"
-	adminPass = "contraseña-de-admin-segura"
+	adminUser  = "api_user"
+	adminPass  = "contraseña-de-admin-segura"
 	passPrueba = "clave-de-prueba-larga"
 )
 
