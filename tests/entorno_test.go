@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -316,3 +317,5 @@ func fmtJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return fmt.Sprintf("%s", b)
 }
+
+func asError(err error, dst **models.Error) bool { return errors.As(err, dst) }
