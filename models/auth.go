@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -88,10 +90,9 @@ func (a *Auth) Autenticar(ctx context.Context, raw string) (*Actor, error) {
 		Activo   bool
 		Revocado bool
 	}
-	err = a.s.leer(ctx).Raw(`SELECT u.id, u.username, u.rol, u.activo,
-		EXISTS (SELECT 1 FROM tokens_revocados r WHERE r.clave IN (?, ?)) AS revocado
-		FROM usuarios u WHERE u.id = ?`, claveJTI(c.ID), claveSesion(c.Sid), id).Scan(&fila).Error
-	if err != nil {
+	err = a.s.consultaActor.QueryRowContext(ctx, claveJTI(c.ID), claveSesion(c.Sid), id).
+		Scan(&fila.ID, &fila.Username, &fila.Rol, &fila.Activo, &fila.Revocado)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, traducir(err)
 	}
 	switch {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -32,9 +33,12 @@ type OpcionesStore struct {
 // duermen en el back-off de SQLite; una conexión los pone en cola en Go, en
 // orden y respetando el contexto. Las lecturas usan un pool (r).
 type Store struct {
-	w, r  *gorm.DB
-	now   func() time.Time
-	costo int
+	w, r *gorm.DB
+	// consultaActor es la consulta de cada petición autenticada, preparada
+	// una vez en el dialecto de la base (ver sqlActor).
+	consultaActor *sql.Stmt
+	now           func() time.Time
+	costo         int
 	// hashFalso iguala el costo de un usuario inexistente al de una
 	// contraseña equivocada.
 	hashFalso string
@@ -101,6 +105,10 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	rdb.SetMaxIdleConns(n)
 
 	s := &Store{w: w, r: r, now: func() time.Time { return o.Now().UTC() }, costo: o.CostoHash}
+	if s.consultaActor, err = rdb.PrepareContext(ctx, sqlActor); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("preparar consultas: %w", err)
+	}
 	if s.hashFalso, err = hashPassword("contraseña-que-nadie-tiene", s.costo); err != nil {
 		s.Close()
 		return nil, err
@@ -108,9 +116,19 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	return s, nil
 }
 
+// sqlActor lee el usuario y si el jti o la sesión están en la lista negra en
+// una sola ida a la base. Placeholders "?" de SQLite; otro driver la prepara
+// con los suyos en Open.
+const sqlActor = `SELECT u.id, u.username, u.rol, u.activo,
+	EXISTS (SELECT 1 FROM tokens_revocados r WHERE r.clave IN (?, ?)) AS revocado
+	FROM usuarios u WHERE u.id = ?`
+
 // Close cierra las conexiones.
 func (s *Store) Close() error {
 	var errs []error
+	if s.consultaActor != nil {
+		errs = append(errs, s.consultaActor.Close())
+	}
 	for _, db := range []*gorm.DB{s.r, s.w} {
 		if sqlDB, err := db.DB(); err == nil {
 			errs = append(errs, sqlDB.Close())
