@@ -1,9 +1,11 @@
 package tests
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"solicitud-transporte/models"
 )
@@ -210,5 +212,30 @@ func TestMe(t *testing.T) {
 	}
 	if len(me) != 7 || me["rol"] != "motorista" || me["email"] != "luis@ejemplo.org" || me["activo"] != true {
 		t.Fatalf("/auth/me = %v", me)
+	}
+}
+
+// TestPurga: las filas vencidas de la lista negra y las sesiones terminadas
+// se borran; los tokens de esas sesiones siguen sin servir (ya expiraron).
+func TestPurga(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	s := env.loginAdmin()
+	env.hacer(peticion{metodo: "POST", ruta: "/auth/logout", token: s.AccessToken}).esperar(t, 200, "")
+	viva := env.loginAdmin()
+	ctx := context.Background()
+	if n, err := env.auth.Purgar(ctx); err != nil || n != 0 {
+		t.Fatalf("nada vencido todavía: purgó %d, %v", n, err)
+	}
+	env.reloj.Avanzar(7*24*time.Hour + time.Second)
+	n, err := env.auth.Purgar(ctx)
+	// fila de la lista negra + 2 sesiones + sus 2 refresh tokens
+	if err != nil || n != 5 {
+		t.Fatalf("Purgar = %d, %v; want 5", n, err)
+	}
+	env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: s.AccessToken}).esperar(t, 401, "TOKEN_EXPIRADO")
+	r := env.refrescar(viva.RefreshToken).esperar(t, 401, "TOKEN_EXPIRADO")
+	if r.detalle != "La sesión alcanzó su duración máxima. Inicie sesión nuevamente." {
+		t.Fatalf("detalle = %q", r.detalle)
 	}
 }
