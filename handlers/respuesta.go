@@ -77,7 +77,7 @@ func malFormada(err error) error {
 }
 
 // leerFormOJSON acepta JSON o application/x-www-form-urlencoded (login).
-// campos son los nombres de formulario, en el orden de los punteros.
+// campos asocia cada nombre de campo del formulario con su destino.
 func leerFormOJSON(c echo.Context, dst any, campos map[string]*string) error {
 	r := c.Request()
 	if r.ContentLength != 0 && tipoDeContenido(r) == "application/x-www-form-urlencoded" {

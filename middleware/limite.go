@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,7 +87,8 @@ func LimitarPrefijo(prefijo string, l *Limitador) echo.MiddlewareFunc {
 	limite := strconv.Itoa(int(l.capacidad))
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if !strings.HasPrefix(c.Request().URL.Path, prefijo) {
+			// Las preflight CORS las manda el navegador solo: no gastan cupo.
+			if !strings.HasPrefix(c.Request().URL.Path, prefijo) || c.Request().Method == http.MethodOptions {
 				return next(c)
 			}
 			ok, restantes, espera := l.Tomar(c.RealIP())
