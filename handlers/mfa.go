@@ -96,7 +96,7 @@ func (a *API) desactivarMFA(c echo.Context) error {
 	if err := a.mfa.Desactivar(c.Request().Context(), actorDe(c), in.Codigo); err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "MFA desactivado exitosamente", estadoMFADTO{})
+	return responder(c, http.StatusOK, "MFA desactivado exitosamente", nil)
 }
 
 // estadoMFA es GET /auth/mfa.
@@ -130,5 +130,5 @@ func (a *API) restablecerMFA(c echo.Context) error {
 	if err := a.mfa.Restablecer(c.Request().Context(), actorDe(c), uint(id)); err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "MFA restablecido exitosamente", estadoMFADTO{})
+	return responder(c, http.StatusOK, "MFA restablecido exitosamente", nil)
 }

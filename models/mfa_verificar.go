@@ -20,8 +20,8 @@ import (
 // bloqueo de cuenta acota los intentos igual que en el login.
 //
 // Errores: VALIDACION, TOKEN_INVALIDO, TOKEN_EXPIRADO, TOKEN_REVOCADO (ya
-// usado, cuenta desactivada o MFA apagado desde entonces),
-// DEMASIADAS_SOLICITUDES, CODIGO_MFA_INVALIDO.
+// usado, o MFA apagado desde el login), USUARIO_INACTIVO (cuenta desactivada
+// desde el login), DEMASIADAS_SOLICITUDES, CODIGO_MFA_INVALIDO.
 func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParTokens, error) {
 	var v Validacion
 	if mfaToken == "" {
@@ -55,7 +55,8 @@ func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParToken
 	case err != nil:
 		return nil, err
 	case !u.Activo:
-		return nil, errRevocado("La cuenta está desactivada. Contacte al administrador.")
+		// Como en el primer paso del login (la contraseña ya se comprobó).
+		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
 	case !u.MFAHabilitado:
 		return nil, errRevocado("La autenticación de dos factores ya no está activa en esta cuenta. Inicie sesión nuevamente.")
 	}

@@ -163,6 +163,13 @@ func TestMFATokenMalUso(t *testing.T) {
 	if !strings.Contains(r.detalle, "MFA") {
 		t.Fatalf("detalle = %q, want que hable del token MFA", r.detalle)
 	}
+
+	// Una cuenta desactivada entre los dos pasos no entra.
+	pendiente := env.mfaToken(cu.username)
+	if err := env.baseCruda().Exec("UPDATE usuarios SET activo = false WHERE id = ?", cu.id).Error; err != nil {
+		t.Fatal(err)
+	}
+	env.verificar(pendiente, env.siguienteCodigo(cu.secreto)).esperar(t, 403, "USUARIO_INACTIVO")
 }
 
 func TestMFADesactivarYRevocarSesiones(t *testing.T) {
@@ -186,8 +193,8 @@ func TestMFADesactivarYRevocarSesiones(t *testing.T) {
 	desactivar(nil).esperar(t, 422, "VALIDACION")
 	desactivar(map[string]string{"codigo": env.codigoErroneo(cfg.Secreto)}).esperar(t, 422, "CODIGO_MFA_INVALIDO")
 	r := desactivar(map[string]string{"codigo": env.siguienteCodigo(cfg.Secreto)}).esperar(t, 200, "")
-	if r.mensaje != "MFA desactivado exitosamente" {
-		t.Fatalf("mensaje = %q", r.mensaje)
+	if r.mensaje != "MFA desactivado exitosamente" || string(r.datos) != "null" {
+		t.Fatalf("desactivar = %s", r.cuerpo)
 	}
 	env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: s1.AccessToken}).esperar(t, 401, "TOKEN_REVOCADO")
 	if e := env.estadoMFA(s3.AccessToken); e.Habilitado || e.CodigosRecuperacionRestantes != 0 {
@@ -232,10 +239,13 @@ func TestMFARestablecerAdmin(t *testing.T) {
 		env.hacer(peticion{metodo: "POST", ruta: c.ruta, token: c.token}).esperar(t, c.status, c.codigo)
 	}
 
+	pendiente := env.mfaToken(cu.username)
 	r := env.hacer(peticion{metodo: "POST", ruta: ruta(cu.id), token: admin.AccessToken}).esperar(t, 200, "")
-	if r.mensaje != "MFA restablecido exitosamente" {
-		t.Fatalf("mensaje = %q", r.mensaje)
+	if r.mensaje != "MFA restablecido exitosamente" || string(r.datos) != "null" {
+		t.Fatalf("restablecer = %s", r.cuerpo)
 	}
+	// Un mfaToken emitido antes del restablecimiento ya no sirve.
+	env.verificar(pendiente, env.siguienteCodigo(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
 	// Todas las sesiones del usuario caen; la del admin sigue.
 	for _, s := range []sesionTokens{cu.sesion, otra} {
 		env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: s.AccessToken}).esperar(t, 401, "TOKEN_REVOCADO")
