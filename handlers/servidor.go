@@ -24,6 +24,7 @@ type Deps struct {
 	Config  *config.Config
 	Store   *models.Store
 	Auth    *models.Auth
+	MFA     *models.MFA
 	Log     *slog.Logger
 	Now     func() time.Time
 	Version string
@@ -34,6 +35,7 @@ type API struct {
 	cfg     *config.Config
 	store   *models.Store
 	auth    *models.Auth
+	mfa     *models.MFA
 	log     *slog.Logger
 	loc     *time.Location
 	version string
@@ -45,7 +47,7 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{cfg: d.Config, store: d.Store, auth: d.Auth, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	a := &API{cfg: d.Config, store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -76,6 +78,7 @@ func NewServer(d Deps) *echo.Echo {
 	auth := middleware.Autenticar(d.Auth)
 	a.registrarSalud(e)
 	a.registrarAuth(e, auth)
+	a.registrarMFA(e, auth)
 	return e
 }
 

@@ -9,4 +9,6 @@
 //   - solicitud: pedido de transporte; estado: su etapa en el flujo de aprobación.
 //   - vehiculo, motorista: lo que se asigna a una solicitud aprobada.
 //   - auditoria: registro de eventos de seguridad.
+//   - mfa: segundo factor TOTP; paso: ventana de 30 s de un código TOTP;
+//     codigo de recuperacion: código de un solo uso para entrar sin la app.
 package models

@@ -85,6 +85,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 
 	if err := w.WithContext(ctx).AutoMigrate(
 		&Usuario{}, &Sesion{}, &RefreshToken{}, &TokenRevocado{}, &BloqueoLogin{}, &RegistroAuditoria{},
+		&CodigoRecuperacion{},
 	); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)

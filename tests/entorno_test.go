@@ -131,12 +131,18 @@ func (env *entorno) arrancar() {
 		AccesoTTL: env.cfg.AccesoTTL(), RefreshTTL: env.cfg.RefreshTTL(), SesionMax: env.cfg.SesionMax(),
 		Gracia: env.cfg.Gracia(), MaxFallos: env.cfg.LoginMaxFailed, Bloqueo: env.cfg.Bloqueo(),
 	})
+	mfa, err := models.NewMFA(auth, models.ConfigMFA{
+		Emisor: env.cfg.MFAIssuerName, Ventana: env.cfg.MFAValidWindow, Clave: config.ClaveMFA(env.cfg.MFAEncryptionKey),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := auth.AsegurarAdmin(ctx, env.cfg.APIUser, env.cfg.APIPassword, env.cfg.APIEmail); err != nil {
 		t.Fatalf("admin: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(escritorSeguro{env.logMu, env.logs}, nil))
 	env.store, env.auth = store, auth
-	env.e = handlers.NewServer(handlers.Deps{Config: env.cfg, Store: store, Auth: auth, Log: log, Now: env.reloj.Now, Version: "test"})
+	env.e = handlers.NewServer(handlers.Deps{Config: env.cfg, Store: store, Auth: auth, MFA: mfa, Log: log, Now: env.reloj.Now, Version: "test"})
 	t.Cleanup(func() { store.Close() })
 }
 

@@ -57,6 +57,13 @@ func run(ctx context.Context) error {
 		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(),
 	})
 
+	mfa, err := models.NewMFA(auth, models.ConfigMFA{
+		Emisor: cfg.MFAIssuerName, Ventana: cfg.MFAValidWindow, Clave: config.ClaveMFA(cfg.MFAEncryptionKey),
+	})
+	if err != nil {
+		return err
+	}
+
 	generada, err := auth.AsegurarAdmin(ctx, cfg.APIUser, cfg.APIPassword, cfg.APIEmail)
 	if err != nil {
 		var me *models.Error
@@ -70,7 +77,7 @@ func run(ctx context.Context) error {
 		fmt.Printf("\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
 	}
 
-	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: store, Auth: auth, Log: log, Version: version})
+	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: store, Auth: auth, MFA: mfa, Log: log, Version: version})
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(cfg.Port),
 		Handler:           e,
