@@ -31,7 +31,7 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 		return nil, err
 	}
 	clave := claveBloqueo(u, identificador)
-	if err := a.comprobarBloqueo(ctx, clave); err != nil {
+	if err := a.reservarIntento(ctx, clave); err != nil {
 		return nil, err
 	}
 
@@ -45,6 +45,13 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 			uid = &u.ID
 		}
 		return nil, a.RegistrarFallo(ctx, clave, uid, EventoLoginFallido, "identificador: "+recortar(identificador, 100))
+	}
+	if !u.Activo || u.MFAHabilitado {
+		// La contraseña era correcta: el intento reservado no cuenta como
+		// fallo, pero tampoco borra los fallos de códigos MFA anteriores.
+		if err := a.liberarIntento(ctx, clave); err != nil {
+			return nil, err
+		}
 	}
 	if !u.Activo {
 		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
@@ -68,6 +75,24 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 // IniciarSesion crea una sesión para u (ya autenticado) y emite sus tokens.
 // Limpia los fallos de login y audita LOGIN_EXITOSO con detalle.
 func (a *Auth) IniciarSesion(ctx context.Context, u *Usuario, detalle string) (*ParTokens, error) {
+	var (
+		ses *Sesion
+		rt  *RefreshToken
+	)
+	err := a.s.escribir(ctx, func(tx *gorm.DB) (err error) {
+		ses, rt, err = a.iniciarSesionTx(ctx, tx, u, detalle)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.emitirPar(u, ses, rt)
+}
+
+// iniciarSesionTx es IniciarSesion dentro de tx, para quien necesita crear la
+// sesión en la misma transacción que otra escritura (el segundo paso MFA).
+// Las escrituras no se anidan: el store tiene una sola conexión de escritura.
+func (a *Auth) iniciarSesionTx(ctx context.Context, tx *gorm.DB, u *Usuario, detalle string) (*Sesion, *RefreshToken, error) {
 	ahora := a.s.now()
 	o := OrigenDe(ctx)
 	ses := &Sesion{
@@ -79,22 +104,19 @@ func (a *Auth) IniciarSesion(ctx context.Context, u *Usuario, detalle string) (*
 		JTI: ses.RefreshActual, SesionID: ses.ID, Rol: u.Rol,
 		EmitidoEn: ahora.Truncate(time.Second), ExpiraEn: minTime(ahora.Add(a.cfg.RefreshTTL), ses.ExpiraEn).Truncate(time.Second),
 	}
-	err := a.s.escribir(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(ses).Error; err != nil {
-			return err
-		}
-		if err := tx.Create(rt).Error; err != nil {
-			return err
-		}
-		if err := tx.Where("clave = ?", claveBloqueo(u, "")).Delete(&BloqueoLogin{}).Error; err != nil {
-			return err
-		}
-		return a.s.auditar(ctx, tx, EventoLoginExitoso, &u.ID, &u.ID, detalle)
-	})
-	if err != nil {
-		return nil, err
+	if err := tx.Create(ses).Error; err != nil {
+		return nil, nil, err
 	}
-	return a.emitirPar(u, ses, rt)
+	if err := tx.Create(rt).Error; err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Where("clave = ?", ClaveBloqueoUsuario(u.ID)).Delete(&BloqueoLogin{}).Error; err != nil {
+		return nil, nil, err
+	}
+	if err := a.s.auditar(ctx, tx, EventoLoginExitoso, &u.ID, &u.ID, detalle); err != nil {
+		return nil, nil, err
+	}
+	return ses, rt, nil
 }
 
 // emitirPar firma un token de acceso nuevo y el refresh token descrito por rt.
@@ -142,30 +164,57 @@ func errBloqueado(hasta, ahora time.Time) error {
 	}
 }
 
-// comprobarBloqueo devuelve DEMASIADAS_SOLICITUDES si clave está bloqueada.
-func (a *Auth) comprobarBloqueo(ctx context.Context, clave string) error {
-	var b BloqueoLogin
-	err := a.s.leer(ctx).Where("clave = ?", clave).Limit(1).Find(&b).Error
-	if err != nil {
-		return traducir(err)
-	}
+// reservarIntento gasta un intento del cupo de clave antes de comprobar la
+// contraseña o el código, en la misma transacción que mira el bloqueo. Así
+// muchas peticiones simultáneas no pasan todas la comprobación antes de que
+// se cuente ningún fallo: como mucho MaxFallos llegan a comprobarse. Un éxito
+// borra la cuenta (iniciarSesionTx, conCodigo); un fallo la deja y, si llegó
+// al máximo, bloquea (RegistrarFallo).
+// Error: DEMASIADAS_SOLICITUDES si está bloqueada o si los intentos en curso
+// ya agotaron el cupo.
+func (a *Auth) reservarIntento(ctx context.Context, clave string) error {
 	ahora := a.s.now()
-	if b.BloqueadoHasta != nil && b.BloqueadoHasta.After(ahora) {
-		return errBloqueado(*b.BloqueadoHasta, ahora)
-	}
-	return nil
+	return a.s.escribir(ctx, func(tx *gorm.DB) error {
+		var b BloqueoLogin
+		if err := tx.Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
+			return err
+		}
+		if b.BloqueadoHasta != nil && b.BloqueadoHasta.After(ahora) {
+			return errBloqueado(*b.BloqueadoHasta, ahora)
+		}
+		if b.Clave == "" || a.caducado(&b, ahora) {
+			b = BloqueoLogin{Clave: clave}
+		}
+		if b.Fallos >= a.cfg.MaxFallos {
+			return &Error{Codigo: CodigoDemasiadasSolicitudes, ReintentarEn: 5,
+				Detalle: "Hay demasiados intentos en curso para esta cuenta. Intente de nuevo en unos segundos."}
+		}
+		b.Fallos++
+		b.UltimoFallo = ahora
+		return tx.Save(&b).Error
+	})
 }
 
-// ComprobarBloqueoUsuario es comprobarBloqueo para una cuenta conocida (MFA).
-func (a *Auth) ComprobarBloqueoUsuario(ctx context.Context, id uint) error {
-	return a.comprobarBloqueo(ctx, ClaveBloqueoUsuario(id))
+// liberarIntento devuelve al cupo un intento reservado que resultó correcto
+// sin terminar en una sesión (contraseña correcta con MFA pendiente).
+func (a *Auth) liberarIntento(ctx context.Context, clave string) error {
+	return a.s.escribir(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&BloqueoLogin{}).Where("clave = ? AND fallos > 0", clave).
+			Update("fallos", gorm.Expr("fallos - 1")).Error
+	})
 }
 
-// RegistrarFallo cuenta un fallo para clave, audita evento y, al llegar a
-// MaxFallos, bloquea la identidad y audita CUENTA_BLOQUEADA. Los fallos
-// cuentan dentro de una ventana de la duración del bloqueo. Devuelve el error
-// para el cliente: CREDENCIALES_INVALIDAS (o CODIGO_MFA_INVALIDO para eventos
-// MFA); el fallo que bloquea todavía contesta así, los siguientes con 429.
+// caducado: los fallos cuentan dentro de una ventana de la duración del
+// bloqueo, y un bloqueo terminado empieza de cero.
+func (a *Auth) caducado(b *BloqueoLogin, ahora time.Time) bool {
+	return b.UltimoFallo.Add(a.cfg.Bloqueo).Before(ahora) || (b.BloqueadoHasta != nil && !b.BloqueadoHasta.After(ahora))
+}
+
+// RegistrarFallo da por fallido el intento reservado para clave, audita
+// evento y, si con él se llegó a MaxFallos, bloquea la identidad y audita
+// CUENTA_BLOQUEADA. Devuelve el error para el cliente: CREDENCIALES_INVALIDAS
+// (o CODIGO_MFA_INVALIDO para eventos MFA); el fallo que bloquea todavía
+// contesta así, los siguientes intentos con 429.
 func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint, evento Evento, detalle string) error {
 	ahora := a.s.now()
 	err := a.s.escribir(ctx, func(tx *gorm.DB) error {
@@ -173,13 +222,9 @@ func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint
 		if err := tx.Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
 			return err
 		}
-		nuevo := b.Clave == ""
-		caducado := b.UltimoFallo.Add(a.cfg.Bloqueo).Before(ahora) || (b.BloqueadoHasta != nil && !b.BloqueadoHasta.After(ahora))
-		if nuevo || caducado {
-			b = BloqueoLogin{Clave: clave}
+		if b.Clave == "" { // un éxito simultáneo borró la cuenta
+			b = BloqueoLogin{Clave: clave, Fallos: 1, UltimoFallo: ahora}
 		}
-		b.Fallos++
-		b.UltimoFallo = ahora
 		bloquea := b.Fallos >= a.cfg.MaxFallos && b.BloqueadoHasta == nil
 		if bloquea {
 			b.BloqueadoHasta = ptr(ahora.Add(a.cfg.Bloqueo))
@@ -187,7 +232,9 @@ func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint
 		if err := tx.Save(&b).Error; err != nil {
 			return err
 		}
-		if err := a.s.auditar(ctx, tx, evento, usuarioID, usuarioID, detalle); err != nil {
+		// El actor de un intento fallido es desconocido: solo se sabe qué
+		// cuenta se intentó.
+		if err := a.s.auditar(ctx, tx, evento, usuarioID, nil, detalle); err != nil {
 			return err
 		}
 		if bloquea {

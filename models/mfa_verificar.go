@@ -67,17 +67,19 @@ func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParToken
 		}
 		return err
 	}
-	var medio string
-	err = m.conCodigo(ctx, u, codigo, true, "verificación de inicio de sesión", gastarToken, func(_ *gorm.DB, via string) error {
-		medio = via
-		return nil
+	// Gastar el token, aceptar el código y crear la sesión son un solo paso.
+	var (
+		ses *Sesion
+		rt  *RefreshToken
+	)
+	err = m.conCodigo(ctx, u, codigo, true, "verificación de inicio de sesión", gastarToken, func(tx *gorm.DB, via string) (err error) {
+		ses, rt, err = m.a.iniciarSesionTx(ctx, tx, u, "segundo factor: "+via)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	// La sesión se crea en su propia transacción (IniciarSesion): si fallara
-	// aquí, el mfaToken ya está gastado y el usuario repite el login.
-	return m.a.IniciarSesion(ctx, u, "segundo factor: "+medio)
+	return m.a.emitirPar(u, ses, rt)
 }
 
 func errMFATokenUsado() error {
@@ -95,7 +97,7 @@ var errCodigoRechazado = errors.New("código MFA rechazado")
 // sola vez aunque lleguen dos a la vez. antes (opcional) corre primero en la
 // misma transacción. recuperacion dice si se aceptan códigos de recuperación.
 //
-// Antes mira el bloqueo de la cuenta (DEMASIADAS_SOLICITUDES). Un código que
+// Antes reserva un intento del cupo de la cuenta (DEMASIADAS_SOLICITUDES). Un código que
 // no vale deshace todo, cuenta como fallo (RegistrarFallo, MFA_FALLIDO) y
 // devuelve CODIGO_MFA_INVALIDO. Un código válido limpia los fallos.
 func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recuperacion bool, operacion string,
@@ -104,7 +106,7 @@ func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recupera
 	if limpio == "" {
 		return ErrCampo("codigo", "es obligatorio")
 	}
-	if err := m.a.ComprobarBloqueoUsuario(ctx, u.ID); err != nil {
+	if err := m.a.reservarIntento(ctx, ClaveBloqueoUsuario(u.ID)); err != nil {
 		return err
 	}
 	secreto, err := m.cifrado.abrir(u.ID, u.MFASecreto)

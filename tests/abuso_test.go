@@ -3,6 +3,7 @@ package tests
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,4 +125,42 @@ func TestBloqueoDeCuenta(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBloqueoConcurrente: muchas contraseñas probadas a la vez no pasan del
+// cupo: la base cuenta cada intento antes de comprobarlo.
+func TestBloqueoConcurrente(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	env.crearUsuario("victima", models.RolSolicitante)
+	const n = 20
+	res := make([]*respuesta, n)
+	var wg sync.WaitGroup
+	inicio := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-inicio
+			res[i] = env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: map[string]string{"username": "victima", "password": fmt.Sprintf("intento-numero-%02d", i)}})
+		}()
+	}
+	close(inicio)
+	wg.Wait()
+	fallidos := 0
+	for _, r := range res {
+		switch r.status {
+		case 422:
+			fallidos++
+		case 429:
+			r.esperar(t, 429, "DEMASIADAS_SOLICITUDES")
+		default:
+			t.Fatalf("status %d: %s", r.status, r.cuerpo)
+		}
+	}
+	if fallidos != env.cfg.LoginMaxFailed {
+		t.Fatalf("%d contraseñas comprobadas, want exactamente %d", fallidos, env.cfg.LoginMaxFailed)
+	}
+	env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: map[string]string{"username": "victima", "password": passPrueba}}).
+		esperar(t, 429, "DEMASIADAS_SOLICITUDES")
 }
