@@ -76,6 +76,7 @@ func NewServer(d Deps) *echo.Echo {
 	auth := middleware.Autenticar(d.Auth)
 	a.registrarSalud(e)
 	a.registrarAuth(e, auth)
+	registrarDocs(e)
 	return e
 }
 
