@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"solicitud-transporte/config"
@@ -97,4 +98,22 @@ func TestContratoDetectaDesvios(t *testing.T) {
 			t.Errorf("%s: la validación no detectó el desvío", c.nombre)
 		}
 	}
+}
+
+// TestContratoConcurrente valida respuestas desde varias goroutines a la
+// vez: el documento y su router se comparten entre pruebas paralelas.
+func TestContratoConcurrente(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	s := env.loginAdmin()
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: s.AccessToken})
+			env.hacer(peticion{metodo: "GET", ruta: "/no-existe"})
+		}()
+	}
+	wg.Wait()
 }
