@@ -79,6 +79,7 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarSalud(e)
 	a.registrarAuth(e, auth)
 	a.registrarMFA(e, auth)
+	registrarDocs(e)
 	return e
 }
 

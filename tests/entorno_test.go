@@ -217,6 +217,9 @@ func (env *entorno) hacer(p peticion) *respuesta {
 	}
 	rec := httptest.NewRecorder()
 	env.e.ServeHTTP(rec, req)
+	if msg := validarContrato(req, rec.Code, rec.Header(), rec.Body.Bytes()); msg != "" {
+		env.t.Errorf("%s %s → %d no cumple el documento OpenAPI: %s\ncuerpo: %s", p.metodo, p.ruta, rec.Code, msg, rec.Body.Bytes())
+	}
 	r := &respuesta{status: rec.Code, header: rec.Header(), cuerpo: rec.Body.Bytes()}
 	var sobre struct {
 		Exito   bool                `json:"exito"`
