@@ -96,12 +96,12 @@ func clasificar(err error, c echo.Context, bodyLimit string) *models.Error {
 	var me *models.Error
 	var mbe *http.MaxBytesError
 	var he *echo.HTTPError
-	var g *errGrantNoSoportado
+	var d *errOAuthDirecto
 	switch {
 	case errors.As(err, &me):
 		return me
-	case errors.As(err, &g):
-		return models.Errorf(models.CodigoValidacion, "grant_type debe ser password o refresh_token.")
+	case errors.As(err, &d):
+		return models.Errorf(models.CodigoValidacion, "%s", d.cuerpo.Descripcion)
 	case errors.As(err, &mbe), errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
 		return models.Errorf(models.CodigoCuerpoDemasiadoGrande, "El cuerpo de la petición supera el límite de %s.", bodyLimit)
 	case errors.As(err, &he):

@@ -20,25 +20,28 @@ type errorOAuth struct {
 	Descripcion string `json:"error_description"`
 }
 
-// errGrantNoSoportado lo devuelve el manejador para un grant_type desconocido.
-type errGrantNoSoportado struct{ grant string }
+// errOAuthDirecto es un error que el manejador de /auth/token ya expresa en
+// el vocabulario de RFC 6749 (grant desconocido, cuenta con MFA).
+type errOAuthDirecto struct{ cuerpo errorOAuth }
 
-func (e *errGrantNoSoportado) Error() string { return "grant_type no soportado: " + e.grant }
+func (e *errOAuthDirecto) Error() string { return e.cuerpo.Error + ": " + e.cuerpo.Descripcion }
 
 // aErrorOAuth traduce un error ya clasificado al vocabulario de RFC 6749.
 // Los estados 4xx de cliente pasan a 400, como pide la RFC; 429 y 5xx se
 // mantienen para que el cliente sepa esperar.
 func aErrorOAuth(err error, e *models.Error, f fila) (int, errorOAuth) {
-	var g *errGrantNoSoportado
-	if errors.As(err, &g) {
-		return http.StatusBadRequest, errorOAuth{"unsupported_grant_type", "grant_type debe ser password o refresh_token."}
+	var d *errOAuthDirecto
+	if errors.As(err, &d) {
+		return http.StatusBadRequest, d.cuerpo
 	}
 	switch e.Codigo {
 	case models.CodigoDemasiadasSolicitudes:
 		return f.status, errorOAuth{"too_many_requests", f.mensaje}
-	case models.CodigoCredencialesInvalidas, models.CodigoUsuarioInactivo, models.CodigoTokenInvalido,
-		models.CodigoTokenExpirado, models.CodigoTokenRevocado, models.CodigoTokenNoProporcionado:
-		return http.StatusBadRequest, errorOAuth{"invalid_grant", f.mensaje + ": " + e.Detalle}
+	case models.CodigoCredencialesInvalidas:
+		return http.StatusBadRequest, errorOAuth{"invalid_grant", f.mensaje}
+	case models.CodigoUsuarioInactivo, models.CodigoTokenInvalido, models.CodigoTokenExpirado,
+		models.CodigoTokenRevocado, models.CodigoTokenNoProporcionado:
+		return http.StatusBadRequest, errorOAuth{"invalid_grant", e.Detalle}
 	case models.CodigoErrorInterno:
 		return f.status, errorOAuth{"server_error", f.mensaje}
 	case models.CodigoServicioNoDisponible:
@@ -77,8 +80,8 @@ func (a *API) token(c echo.Context) error {
 			return err
 		}
 		if res.Tokens == nil {
-			return models.Errorf(models.CodigoCredencialesInvalidas,
-				"La cuenta tiene MFA activo: inicie sesión con POST /auth/login y complete el segundo paso en POST /auth/mfa/verificar.")
+			return &errOAuthDirecto{errorOAuth{"invalid_grant",
+				"La cuenta tiene MFA activo: inicie sesión con POST /auth/login y complete el segundo paso en POST /auth/mfa/verificar."}}
 		}
 		par = res.Tokens
 	case "refresh_token":
@@ -93,7 +96,7 @@ func (a *API) token(c echo.Context) error {
 	case "":
 		return models.ErrCampo("grant_type", "es obligatorio")
 	default:
-		return &errGrantNoSoportado{grant}
+		return &errOAuthDirecto{errorOAuth{"unsupported_grant_type", "grant_type debe ser password o refresh_token."}}
 	}
 	return c.JSON(http.StatusOK, tokenOAuth{AccessToken: par.Acceso, TokenType: "bearer", ExpiresIn: par.ExpiraEn, RefreshToken: par.Refresh})
 }
