@@ -25,6 +25,9 @@ type OpcionesStore struct {
 	CostoHash int
 	// Now es el reloj; nil usa time.Now.
 	Now func() time.Time
+	// Ubicacion es la zona de TIMEZONE: define dónde termina "el día" de una
+	// fecha de salida sin regreso y de un filtro YYYY-MM-DD; nil usa UTC.
+	Ubicacion *time.Location
 }
 
 // Store es el acceso a la base de datos. Las escrituras van por una sola
@@ -34,6 +37,7 @@ type OpcionesStore struct {
 type Store struct {
 	w, r  *gorm.DB
 	now   func() time.Time
+	loc   *time.Location
 	costo int
 	// hashFalso iguala el costo de un usuario inexistente al de una
 	// contraseña equivocada.
@@ -45,6 +49,9 @@ type Store struct {
 func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Ubicacion == nil {
+		o.Ubicacion = time.UTC
 	}
 	if o.Driver != "" && o.Driver != "sqlite" {
 		return nil, fmt.Errorf("DB_DRIVER=%s no está incluido en esta compilación; use sqlite", o.Driver)
@@ -81,6 +88,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 
 	if err := w.WithContext(ctx).AutoMigrate(
 		&Usuario{}, &Sesion{}, &RefreshToken{}, &TokenRevocado{}, &BloqueoLogin{}, &RegistroAuditoria{},
+		&Vehiculo{}, &Solicitud{}, &Historial{}, &ContadorCodigo{},
 	); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)
@@ -100,7 +108,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{w: w, r: r, now: func() time.Time { return o.Now().UTC() }, costo: o.CostoHash}
+	s := &Store{w: w, r: r, now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
 	if s.hashFalso, err = hashPassword("contraseña-que-nadie-tiene", s.costo); err != nil {
 		s.Close()
 		return nil, err
