@@ -14,8 +14,13 @@ import (
 type Solicitud struct {
 	ID     uint   `gorm:"primaryKey"`
 	Codigo string `gorm:"size:20;not null;uniqueIndex"`
-	// idx_sol_estado_creado sirve el listado por estado en el orden por defecto.
-	Estado        Estado     `gorm:"size:20;not null;index:idx_sol_estado_creado,priority:1;index:idx_sol_estado_salida,priority:1"`
+	// Índices: idx_sol_estado_creado (estado, creado_en) sirve el listado por
+	// estado en el orden por defecto y su total; idx_sol_creado e
+	// idx_sol_salida/idx_sol_estado_salida los otros órdenes y desde/hasta;
+	// idx_sol_solicitante (solicitante_id, estado, creado_en) la visibilidad;
+	// idx_sol_vehiculo_ventana y idx_sol_motorista_ventana (columna, estado,
+	// fecha_salida) la comprobación de conflictos.
+	Estado        Estado     `gorm:"size:20;not null;index:idx_sol_estado_creado,priority:1;index:idx_sol_estado_salida,priority:1;index:idx_sol_vehiculo_ventana,priority:2;index:idx_sol_motorista_ventana,priority:2;index:idx_sol_solicitante,priority:2"`
 	Origen        string     `gorm:"size:200;not null"`
 	Destino       string     `gorm:"size:200;not null"`
 	FechaSalida   time.Time  `gorm:"not null;index:idx_sol_salida;index:idx_sol_estado_salida,priority:2;index:idx_sol_vehiculo_ventana,priority:3;index:idx_sol_motorista_ventana,priority:3"`
@@ -25,7 +30,7 @@ type Solicitud struct {
 	Pasajeros     int        `gorm:"not null"`
 	Observaciones string     `gorm:"size:1000;not null"`
 
-	SolicitanteID uint      `gorm:"not null;index:idx_sol_solicitante_creado,priority:1"`
+	SolicitanteID uint      `gorm:"not null;index:idx_sol_solicitante,priority:1"`
 	Solicitante   Usuario   `gorm:"foreignKey:SolicitanteID"`
 	VehiculoID    *uint     `gorm:"index:idx_sol_vehiculo_ventana,priority:1"`
 	Vehiculo      *Vehiculo `gorm:"foreignKey:VehiculoID"`
@@ -35,7 +40,7 @@ type Solicitud struct {
 	MotivoRechazo     *string   `gorm:"size:1000"`
 	MotivoCancelacion *string   `gorm:"size:1000"`
 	Version           int       `gorm:"not null"`
-	CreadoEn          time.Time `gorm:"not null;index:idx_sol_creado;index:idx_sol_estado_creado,priority:2;index:idx_sol_solicitante_creado,priority:2"`
+	CreadoEn          time.Time `gorm:"not null;index:idx_sol_creado;index:idx_sol_estado_creado,priority:2;index:idx_sol_solicitante,priority:3"`
 	ActualizadoEn     time.Time `gorm:"not null"`
 }
 

@@ -93,6 +93,16 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)
 	}
+	// Sin estadísticas, SQLite elige índices a ciegas: con la visibilidad de
+	// un solicitante (solicitante_id OR motorista_id) recorre todas las
+	// solicitudes de un estado en vez de las suyas. optimize=0x10002 corre un
+	// ANALYZE acotado (analysis_limit) solo en las tablas que lo necesitan.
+	if err := w.WithContext(ctx).Exec("PRAGMA analysis_limit=1000").Error; err == nil {
+		if err := w.WithContext(ctx).Exec("PRAGMA optimize=0x10002").Error; err != nil {
+			wdb.Close()
+			return nil, fmt.Errorf("optimizar base de datos: %w", err)
+		}
+	}
 
 	r, err := gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg())
 	if err != nil {

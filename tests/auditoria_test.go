@@ -42,7 +42,7 @@ func TestAuditoria(t *testing.T) {
 	ivan := env.loginComo("ivan", models.RolSolicitante)
 	env.reloj.Avanzar(30 * time.Minute)
 	env.hacer(peticion{metodo: "PATCH", ruta: fmt.Sprintf("/usuarios/%d", ivan.User.ID), token: admin.AccessToken,
-		cuerpo: map[string]any{"rol": "motorista", "activo": false},
+		cuerpo:  map[string]any{"rol": "motorista", "activo": false},
 		headers: map[string]string{"User-Agent": "prueba/1.0", "X-Request-ID": "req-123"}, ip: "203.0.113.9:5555"}).esperar(t, 200, "")
 	env.hacer(peticion{metodo: "POST", ruta: fmt.Sprintf("/usuarios/%d/desbloquear", ivan.User.ID), token: admin.AccessToken}).esperar(t, 200, "")
 	env.hacer(peticion{metodo: "POST", ruta: fmt.Sprintf("/usuarios/%d/sesiones/revocar", ivan.User.ID), token: admin.AccessToken}).esperar(t, 200, "")
