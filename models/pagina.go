@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Reglas de paginación comunes a todas las listas (API.md §7).
@@ -20,6 +22,41 @@ type Pagina struct {
 }
 
 func (p Pagina) offset() int { return (p.Pagina - 1) * p.PorPagina }
+
+// normalizada aplica los valores por defecto a una Pagina sin rellenar, así
+// un filtro vacío nunca divide por cero ni pide LIMIT 0.
+func (p Pagina) normalizada() Pagina {
+	if p.Pagina < 1 {
+		p.Pagina = 1
+	}
+	if p.PorPagina < 1 || p.PorPagina > PorPaginaMaximo {
+		p.PorPagina = PorPaginaDefecto
+	}
+	return p
+}
+
+// paginar cuenta las filas de q y trae la página p en orden (el orden debe
+// terminar en id, para que la paginación sea estable). extra ajusta solo la
+// consulta de la página (p. ej. precargas). Una página más allá del final no
+// consulta filas: devuelve elementos vacíos y el total.
+func paginar[T any](q *gorm.DB, p Pagina, orden string, extra func(*gorm.DB) *gorm.DB) (*Resultado[T], error) {
+	p = p.normalizada()
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, traducir(err)
+	}
+	var filas []T
+	if total > int64(p.offset()) {
+		pq := q.Order(orden).Limit(p.PorPagina).Offset(p.offset())
+		if extra != nil {
+			pq = extra(pq)
+		}
+		if err := pq.Find(&filas).Error; err != nil {
+			return nil, traducir(err)
+		}
+	}
+	return nuevoResultado(p, total, filas), nil
+}
 
 // Resultado es una página de una lista con el total de elementos que
 // cumplen el filtro.

@@ -29,6 +29,9 @@ type Solicitud struct {
 	Motivo        string     `gorm:"size:1000;not null"`
 	Pasajeros     int        `gorm:"not null"`
 	Observaciones string     `gorm:"size:1000;not null"`
+	// Busqueda es origen, destino y motivo en minúsculas (Go, no SQL: LOWER
+	// de SQLite solo entiende ASCII), para que q encuentre "Ávila" con "ávila".
+	Busqueda string `gorm:"size:1500;not null"`
 
 	SolicitanteID uint      `gorm:"not null;index:idx_sol_solicitante,priority:1"`
 	Solicitante   Usuario   `gorm:"foreignKey:SolicitanteID"`
@@ -248,6 +251,11 @@ func (d DatosAccion) validar(accion Accion) error {
 		}
 	}
 	return v.Err()
+}
+
+// textoBusqueda es el valor de la columna Busqueda.
+func textoBusqueda(origen, destino, motivo string) string {
+	return strings.ToLower(origen + "\n" + destino + "\n" + motivo)
 }
 
 // finVentana es el fin de la ventana de una solicitud: el regreso, o el

@@ -65,16 +65,12 @@ func (s *Store) ListarAuditoria(ctx context.Context, f FiltroAuditoria) (*Result
 	if f.Hasta != nil {
 		q = q.Where("fecha < ?", f.Hasta.UTC())
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, traducir(err)
-	}
-	var regs []RegistroAuditoria
-	if err := q.Order("fecha DESC, id DESC").Limit(f.PorPagina).Offset(f.offset()).Find(&regs).Error; err != nil {
-		return nil, traducir(err)
+	pag, err := paginar[RegistroAuditoria](q, f.Pagina, "fecha DESC, id DESC", nil)
+	if err != nil {
+		return nil, err
 	}
 	ids := []uint{}
-	for _, r := range regs {
+	for _, r := range pag.Elementos {
 		for _, p := range []*uint{r.UsuarioID, r.ActorID} {
 			if p != nil {
 				ids = append(ids, *p)
@@ -97,9 +93,10 @@ func (s *Store) ListarAuditoria(ctx context.Context, f FiltroAuditoria) (*Result
 		}
 		return &Referencia{ID: *p, Username: nombres[*p]}
 	}
-	out := make([]EntradaAuditoria, len(regs))
-	for i, r := range regs {
+	out := make([]EntradaAuditoria, len(pag.Elementos))
+	for i, r := range pag.Elementos {
 		out[i] = EntradaAuditoria{RegistroAuditoria: r, Usuario: ref(r.UsuarioID), Actor: ref(r.ActorID)}
 	}
-	return nuevoResultado(f.Pagina, total, out), nil
+	return &Resultado[EntradaAuditoria]{Elementos: out, Total: pag.Total, Pagina: pag.Pagina,
+		PorPagina: pag.PorPagina, TotalPaginas: pag.TotalPaginas}, nil
 }

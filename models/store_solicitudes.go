@@ -26,7 +26,8 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *Actor, n NuevaSolicit
 		Estado: EstadoPendiente, Origen: d.origen, Destino: d.destino, FechaSalida: d.salida,
 		FechaRegreso: d.regreso, FinVentana: finVentana(d.salida, d.regreso, s.loc), Motivo: d.motivo,
 		Pasajeros: d.pasajeros, Observaciones: d.observaciones, SolicitanteID: actor.ID,
-		Version: 1, CreadoEn: ahora, ActualizadoEn: ahora,
+		Busqueda: textoBusqueda(d.origen, d.destino, d.motivo),
+		Version:  1, CreadoEn: ahora, ActualizadoEn: ahora,
 	}
 	var out *Solicitud
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
@@ -156,6 +157,7 @@ func (s *Store) EditarSolicitud(ctx context.Context, actor *Actor, id uint, e Ed
 				"origen": d.origen, "destino": d.destino, "motivo": d.motivo, "observaciones": d.observaciones,
 				"pasajeros": d.pasajeros, "fecha_salida": d.salida, "fecha_regreso": d.regreso,
 				"fin_ventana": finVentana(d.salida, d.regreso, s.loc),
+				"busqueda":    textoBusqueda(d.origen, d.destino, d.motivo),
 				"version":     gorm.Expr("version + 1"), "actualizado_en": ahora,
 			})
 		if res.Error != nil {
@@ -330,9 +332,6 @@ func ParseFiltroSolicitudes(q url.Values, loc *time.Location) (FiltroSolicitudes
 // ListarSolicitudes devuelve una página de las solicitudes que el actor
 // puede ver (§5) y que cumplen f, con el total.
 func (s *Store) ListarSolicitudes(ctx context.Context, actor *Actor, f FiltroSolicitudes) (*Resultado[Solicitud], error) {
-	if f.Pagina.Pagina == 0 {
-		f.Pagina = Pagina{Pagina: 1, PorPagina: PorPaginaDefecto}
-	}
 	q := s.leer(ctx).Model(&Solicitud{})
 	if !actor.Rol.Es(RolAdmin, RolAprobador) {
 		q = q.Where("(solicitante_id = ? OR motorista_id = ?)", actor.ID, actor.ID)
@@ -347,22 +346,11 @@ func (s *Store) ListarSolicitudes(ctx context.Context, actor *Actor, f FiltroSol
 		q = q.Where("fecha_salida < ?", f.Hasta.UTC())
 	}
 	if f.Texto != "" {
-		p := patronLike(f.Texto)
-		q = q.Where(`(LOWER(origen) LIKE ? ESCAPE '\' OR LOWER(destino) LIKE ? ESCAPE '\' OR LOWER(motivo) LIKE ? ESCAPE '\')`, p, p, p)
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, traducir(err)
+		q = q.Where(`busqueda LIKE ? ESCAPE '\'`, patronLike(f.Texto))
 	}
 	orden, ok := ordenesSolicitud[f.Orden]
 	if !ok {
 		orden = ordenesSolicitud["-creadoEn"]
 	}
-	var sols []Solicitud
-	if total > int64(f.offset()) {
-		if err := conRelaciones(q).Order(orden).Limit(f.PorPagina).Offset(f.offset()).Find(&sols).Error; err != nil {
-			return nil, traducir(err)
-		}
-	}
-	return nuevoResultado(f.Pagina, total, sols), nil
+	return paginar[Solicitud](q, f.Pagina, orden, conRelaciones)
 }

@@ -47,15 +47,7 @@ func (s *Store) ListarUsuarios(ctx context.Context, f FiltroUsuarios) (*Resultad
 		p := patronLike(f.Texto)
 		q = q.Where(`(username_norm LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\')`, p, p)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, traducir(err)
-	}
-	var us []Usuario
-	if err := q.Order("id").Limit(f.PorPagina).Offset(f.offset()).Find(&us).Error; err != nil {
-		return nil, traducir(err)
-	}
-	return nuevoResultado(f.Pagina, total, us), nil
+	return paginar[Usuario](q, f.Pagina, "id", nil)
 }
 
 // CambiosUsuario es un PATCH de administración: los campos no enviados no

@@ -102,15 +102,7 @@ func (s *Store) ListarVehiculos(ctx context.Context, f FiltroVehiculos) (*Result
 		p := patronLike(f.Texto)
 		q = q.Where(`(LOWER(placa) LIKE ? ESCAPE '\' OR LOWER(marca) LIKE ? ESCAPE '\' OR LOWER(modelo) LIKE ? ESCAPE '\')`, p, p, p)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, traducir(err)
-	}
-	var vs []Vehiculo
-	if err := q.Order("placa, id").Limit(f.PorPagina).Offset(f.offset()).Find(&vs).Error; err != nil {
-		return nil, traducir(err)
-	}
-	return nuevoResultado(f.Pagina, total, vs), nil
+	return paginar[Vehiculo](q, f.Pagina, "placa, id", nil)
 }
 
 // ParseVentana lee desde y hasta (obligatorios, formatos de §7) de GET

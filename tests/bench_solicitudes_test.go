@@ -40,6 +40,7 @@ func sembrar(tb testing.TB, env *entorno, n int, solicitantes, vehiculos, motori
 			FinVentana: salida.Add(4 * time.Hour), Motivo: "Diligencia judicial", Pasajeros: 1 + i%10,
 			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
 		}
+		s.Busqueda = strings.ToLower(s.Origen + "\n" + s.Destino + "\n" + s.Motivo)
 		switch s.Estado {
 		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
 			s.VehiculoID, s.MotoristaID = ptrDe(vehiculos[i%len(vehiculos)]), ptrDe(motoristas[i%len(motoristas)])

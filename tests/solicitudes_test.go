@@ -212,6 +212,11 @@ func TestEditarSolicitud(t *testing.T) {
 			e.FechaRegreso == nil || e.Codigo != s.Codigo {
 			t.Fatalf("editada = %+v", e)
 		}
+		var p paginaR[solicitudR]
+		env.hacer(peticion{metodo: "GET", ruta: "/solicitud/?q=SAN+MIGUEL", token: ana.AccessToken}).esperar(t, 200, "").leer(t, &p)
+		if p.Total != 1 || p.Elementos[0].ID != s.ID {
+			t.Fatalf("la búsqueda no ve la edición: %d", p.Total)
+		}
 		// fechaRegreso null la borra
 		env.hacer(peticion{metodo: "PATCH", ruta: ruta(s.ID), token: ana.AccessToken, cuerpo: map[string]any{
 			"version": 2, "fechaRegreso": nil}}).esperar(t, 200, "").leer(t, &e)
@@ -272,6 +277,9 @@ func TestListarSolicitudes(t *testing.T) {
 		}
 		if i == 7 {
 			c["motivo"] = "Traslado de 50%_DE evidencia"
+		}
+		if i == 8 {
+			c["origen"] = "Juzgado de ÁVILA"
 		}
 		s := env.crearSolicitud(t, ana.AccessToken, c)
 		switch {
@@ -366,6 +374,9 @@ func TestListarSolicitudes(t *testing.T) {
 		}
 		if p := listar(t, url.Values{"q": {"50%_de"}}.Encode()); p.Total != 1 {
 			t.Fatalf("comodines literales: %d", p.Total)
+		}
+		if p := listar(t, url.Values{"q": {"juzgado de ávila"}}.Encode()); p.Total != 1 || p.Elementos[0].ID != ids[7] {
+			t.Fatalf("acentos sin distinguir mayúsculas: %d", p.Total)
 		}
 		if p := listar(t, url.Values{"q": {"%"}}.Encode()); p.Total != 1 {
 			t.Fatalf("%% literal: %d", p.Total)
