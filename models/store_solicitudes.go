@@ -216,23 +216,32 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *Actor, id uint, accion
 			}
 			cambios["vehiculo_id"], cambios["motorista_id"] = *d.VehiculoID, *d.MotoristaID
 		}
-		res := tx.Model(&Solicitud{}).
-			Where("id = ? AND estado = ? AND version = ?", sol.ID, sol.Estado, sol.Version).Updates(cambios)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return Errorf(CodigoTransicionInvalida,
-				"La solicitud cambió de estado mientras se procesaba la acción %s (estaba en %s). Vuelva a consultarla.", accion, sol.Estado)
-		}
-		antes := sol.Estado
-		if err := s.historiar(tx, sol.ID, &antes, hacia, actor.ID, comentario); err != nil {
+		if err := s.mover(tx, sol, accion, hacia, cambios, actor.ID, comentario); err != nil {
 			return err
 		}
 		out, err = cargarSolicitud(tx, sol.ID)
 		return err
 	})
 	return out, err
+}
+
+// mover hace el compare-and-swap de una transición dentro de tx: actualiza
+// solo si la fila sigue en el estado y la versión que sol leyó, y entonces
+// escribe su historial. Si otro movimiento ganó antes (0 filas), es
+// TRANSICION_INVALIDA y no se escribe nada. No depende de que las
+// escrituras estén serializadas.
+func (s *Store) mover(tx *gorm.DB, sol *Solicitud, accion Accion, hacia Estado, cambios map[string]any, usuarioID uint, comentario string) error {
+	res := tx.Model(&Solicitud{}).
+		Where("id = ? AND estado = ? AND version = ?", sol.ID, sol.Estado, sol.Version).Updates(cambios)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return Errorf(CodigoTransicionInvalida,
+			"La solicitud cambió de estado mientras se procesaba la acción %s (estaba en %s). Vuelva a consultarla.", accion, sol.Estado)
+	}
+	antes := sol.Estado
+	return s.historiar(tx, sol.ID, &antes, hacia, usuarioID, comentario)
 }
 
 // comprobarAsignacion valida el vehículo y el motorista para sol y busca,
