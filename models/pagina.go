@@ -94,12 +94,18 @@ func nuevaConsulta(q url.Values, loc *time.Location) *consulta {
 	return &consulta{q: q, loc: loc}
 }
 
-// valor devuelve el parámetro y si vino.
+// valor devuelve el parámetro y si vino. Repetido (?pagina=1&pagina=2) es
+// un error: no se elige uno en silencio.
 func (c *consulta) valor(nombre string) (string, bool) {
-	if !c.q.Has(nombre) {
+	vs, ok := c.q[nombre]
+	if !ok {
 		return "", false
 	}
-	return strings.TrimSpace(c.q.Get(nombre)), true
+	if len(vs) > 1 {
+		c.v.Agregar(nombre, "se indicó más de una vez")
+		return "", false
+	}
+	return strings.TrimSpace(vs[0]), true
 }
 
 // pagina lee pagina y porPagina.
@@ -164,15 +170,16 @@ func (c *consulta) id(nombre string) *uint {
 	return &u
 }
 
-// lista lee una lista separada por comas y convierte cada elemento con
-// parse; cualquier elemento inválido es un error del parámetro.
+// lista lee una lista separada por comas (o el parámetro repetido) y
+// convierte cada elemento con parse; cualquier elemento inválido es un error
+// del parámetro.
 func lista[T any](c *consulta, nombre, mensaje string, parse func(string) (T, error)) []T {
-	s, ok := c.valor(nombre)
+	vs, ok := c.q[nombre]
 	if !ok {
 		return nil
 	}
 	var out []T
-	for _, parte := range strings.Split(s, ",") {
+	for _, parte := range strings.Split(strings.Join(vs, ","), ",") {
 		x, err := parse(strings.TrimSpace(parte))
 		if err != nil {
 			c.v.Agregar(nombre, mensaje)

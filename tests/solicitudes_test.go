@@ -342,6 +342,9 @@ func TestListarSolicitudes(t *testing.T) {
 				t.Fatalf("estado %s", s.Estado)
 			}
 		}
+		if p := listar(t, "estado=aprobada&estado=rechazada"); p.Total != 12 {
+			t.Fatalf("estado repetido: %d", p.Total)
+		}
 		if p := listar(t, "estado=en_curso"); p.Total != 0 || len(p.Elementos) != 0 {
 			t.Fatal("en_curso")
 		}
@@ -393,7 +396,7 @@ func TestListarSolicitudes(t *testing.T) {
 			"orden=foo": "orden", "orden=": "orden", "orden=fechasalida": "orden",
 			"desde=2026-13-01": "desde", "desde=ayer": "desde", "desde=2026-03-05T10:00:00": "desde",
 			"hasta=2026-02-30": "hasta", "desde=2026-03-06&hasta=2026-03-05": "hasta",
-			"q=" + strings.Repeat("x", 101): "q",
+			"q=" + strings.Repeat("x", 101): "q", "pagina=1&pagina=2": "pagina", "orden=creadoEn&orden=-creadoEn": "orden",
 		}
 		for query, campo := range casos {
 			r := env.hacer(peticion{metodo: "GET", ruta: "/solicitud/?" + query, token: f.admin}).esperar(t, 422, "VALIDACION")
