@@ -50,6 +50,8 @@ type opcional[T any] struct {
 	valor    *T
 }
 
+// UnmarshalJSON marca el campo como presente (también con null, que deja
+// valor en nil); encoding/json solo lo llama si la clave viene en el cuerpo.
 func (o *opcional[T]) UnmarshalJSON(b []byte) error {
 	o.presente = true
 	if string(b) == "null" {
