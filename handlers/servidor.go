@@ -57,7 +57,7 @@ func NewServer(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = manejarError(d.Log, d.Config.BodyLimit)
 	e.IPExtractor = extractorIP(d.Config.TrustedProxies)
 
-	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos"))
+	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
 	// Orden: id de petición → registro (que entrega los errores al manejador
 	// central) → recuperación de panics (dentro del registro, así un panic
 	// también queda registrado como 500) → límite de cuerpo → CORS → /auth/*.
@@ -78,6 +78,10 @@ func NewServer(d Deps) *echo.Echo {
 	auth := middleware.Autenticar(d.Auth)
 	a.registrarSalud(e)
 	a.registrarAuth(e, auth)
+	a.registrarSolicitudes(e, auth)
+	a.registrarVehiculos(e, auth)
+	a.registrarUsuarios(e, auth)
+	a.registrarAuditoria(e, auth)
 	a.registrarMFA(e, auth)
 	registrarDocs(e)
 	return e

@@ -34,10 +34,12 @@ var Eventos = []Evento{
 // RegistroAuditoria es una entrada del registro de auditoría. UsuarioID es la
 // cuenta afectada; ActorID quien actuó.
 type RegistroAuditoria struct {
-	ID        uint      `gorm:"primaryKey"`
-	Evento    Evento    `gorm:"size:40;not null;index"`
-	Fecha     time.Time `gorm:"not null;index"`
-	UsuarioID *uint     `gorm:"index"`
+	ID uint `gorm:"primaryKey"`
+	// Los índices (evento, fecha) y (usuario_id, fecha) sirven los filtros de
+	// GET /auditoria en su orden (más reciente primero) sin ordenar en memoria.
+	Evento    Evento    `gorm:"size:40;not null;index;index:idx_aud_evento_fecha,priority:1"`
+	Fecha     time.Time `gorm:"not null;index;index:idx_aud_evento_fecha,priority:2;index:idx_aud_usuario_fecha,priority:2"`
+	UsuarioID *uint     `gorm:"index;index:idx_aud_usuario_fecha,priority:1"`
 	ActorID   *uint
 	IP        string `gorm:"size:64"`
 	UserAgent string `gorm:"size:255"`

@@ -26,6 +26,9 @@ type OpcionesStore struct {
 	CostoHash int
 	// Now es el reloj; nil usa time.Now.
 	Now func() time.Time
+	// Ubicacion es la zona de TIMEZONE: define dónde termina "el día" de una
+	// fecha de salida sin regreso y de un filtro YYYY-MM-DD; nil usa UTC.
+	Ubicacion *time.Location
 }
 
 // Store es el acceso a la base de datos. Las escrituras van por una sola
@@ -38,6 +41,7 @@ type Store struct {
 	// una vez en el dialecto de la base (ver sqlActor).
 	consultaActor *sql.Stmt
 	now           func() time.Time
+	loc           *time.Location
 	costo         int
 	// hashFalso iguala el costo de un usuario inexistente al de una
 	// contraseña equivocada.
@@ -49,6 +53,9 @@ type Store struct {
 func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Ubicacion == nil {
+		o.Ubicacion = time.UTC
 	}
 	if o.Driver != "" && o.Driver != "sqlite" {
 		return nil, fmt.Errorf("DB_DRIVER=%s no está incluido en esta compilación; use sqlite", o.Driver)
@@ -86,9 +93,20 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if err := w.WithContext(ctx).AutoMigrate(
 		&Usuario{}, &Sesion{}, &RefreshToken{}, &TokenRevocado{}, &BloqueoLogin{}, &RegistroAuditoria{},
 		&CodigoRecuperacion{},
+		&Vehiculo{}, &Solicitud{}, &Historial{}, &ContadorCodigo{},
 	); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)
+	}
+	// Sin estadísticas, SQLite elige índices a ciegas: con la visibilidad de
+	// un solicitante (solicitante_id OR motorista_id) recorre todas las
+	// solicitudes de un estado en vez de las suyas. optimize=0x10002 corre un
+	// ANALYZE acotado (analysis_limit) solo en las tablas que lo necesitan.
+	if err := w.WithContext(ctx).Exec("PRAGMA analysis_limit=1000").Error; err == nil {
+		if err := w.WithContext(ctx).Exec("PRAGMA optimize=0x10002").Error; err != nil {
+			wdb.Close()
+			return nil, fmt.Errorf("optimizar base de datos: %w", err)
+		}
 	}
 
 	r, err := gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg())
@@ -105,7 +123,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{w: w, r: r, now: func() time.Time { return o.Now().UTC() }, costo: o.CostoHash}
+	s := &Store{w: w, r: r, now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
 	if s.consultaActor, err = rdb.PrepareContext(ctx, sqlActor); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("preparar consultas: %w", err)

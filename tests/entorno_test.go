@@ -117,7 +117,7 @@ func (env *entorno) arrancar() {
 	t := env.t
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now})
+	store, err := models.Open(ctx, models.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now, Ubicacion: env.cfg.Ubicacion})
 	if err != nil {
 		t.Fatalf("abrir store: %v", err)
 	}

@@ -40,7 +40,7 @@ func run(ctx context.Context) error {
 		log.Warn(aviso)
 	}
 
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost})
+	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"solicitud-transporte/models"
+)
+
+// paginaDTO es la forma común de toda lista paginada (API.md §7).
+type paginaDTO[T any] struct {
+	Elementos    []T   `json:"elementos"`
+	Total        int64 `json:"total"`
+	Pagina       int   `json:"pagina"`
+	PorPagina    int   `json:"porPagina"`
+	TotalPaginas int   `json:"totalPaginas"`
+}
+
+// aPaginaDTO convierte un resultado de models con f para cada elemento.
+func aPaginaDTO[M, T any](r *models.Resultado[M], f func(*M) T) paginaDTO[T] {
+	out := paginaDTO[T]{Elementos: make([]T, len(r.Elementos)), Total: r.Total, Pagina: r.Pagina,
+		PorPagina: r.PorPagina, TotalPaginas: r.TotalPaginas}
+	for i := range r.Elementos {
+		out.Elementos[i] = f(&r.Elementos[i])
+	}
+	return out
+}
+
+// idDe lee el parámetro :id de la ruta; un id no numérico es un recurso que
+// no existe (NO_ENCONTRADO), igual que uno desconocido.
+func idDe(c echo.Context) (uint, error) {
+	n, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil || n == 0 {
+		return 0, models.Errorf(models.CodigoNoEncontrado, "El recurso solicitado no existe.")
+	}
+	return uint(n), nil
+}
+
+// referenciaDTO es un usuario nombrado dentro de otro recurso.
+type referenciaDTO struct {
+	ID       uint   `json:"id"`
+	Username string `json:"username"`
+}
+
+// opcional lee un campo JSON distinguiendo "ausente" de null (PATCH).
+type opcional[T any] struct {
+	presente bool
+	valor    *T
+}
+
+// UnmarshalJSON marca el campo como presente (también con null, que deja
+// valor en nil); encoding/json solo lo llama si la clave viene en el cuerpo.
+func (o *opcional[T]) UnmarshalJSON(b []byte) error {
+	o.presente = true
+	if string(b) == "null" {
+		o.valor = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.valor = &v
+	return nil
+}
+
+func (o opcional[T]) modelo() models.Opcional[T] {
+	return models.Opcional[T]{Presente: o.presente, Valor: o.valor}
+}

@@ -1,0 +1,219 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"solicitud-transporte/models"
+)
+
+// registrarSolicitudes monta §7. Toda ruta vale para todo rol autenticado:
+// la visibilidad y la tabla de transiciones de models deciden el resto.
+func (a *API) registrarSolicitudes(e *echo.Echo, auth echo.MiddlewareFunc) {
+	g := e.Group("/solicitud")
+	g.GET("/", a.listarSolicitudes, auth)
+	g.POST("/", a.crearSolicitud, auth)
+	g.GET("/:id", a.verSolicitud, auth)
+	g.PATCH("/:id", a.editarSolicitud, auth)
+	g.GET("/:id/historial", a.historialSolicitud, auth)
+	for _, ac := range models.Acciones {
+		g.POST("/:id/"+string(ac), a.accionSolicitud(ac), auth)
+	}
+}
+
+// solicitudDTO es la forma de §7; los campos opcionales salen como null.
+type solicitudDTO struct {
+	ID                uint           `json:"id"`
+	Codigo            string         `json:"codigo"`
+	Estado            models.Estado  `json:"estado"`
+	Origen            string         `json:"origen"`
+	Destino           string         `json:"destino"`
+	FechaSalida       string         `json:"fechaSalida"`
+	FechaRegreso      *string        `json:"fechaRegreso"`
+	Motivo            string         `json:"motivo"`
+	Pasajeros         int            `json:"pasajeros"`
+	Observaciones     *string        `json:"observaciones"`
+	Solicitante       referenciaDTO  `json:"solicitante"`
+	Vehiculo          *vehiculoDTO   `json:"vehiculo"`
+	Motorista         *referenciaDTO `json:"motorista"`
+	MotivoRechazo     *string        `json:"motivoRechazo"`
+	MotivoCancelacion *string        `json:"motivoCancelacion"`
+	Version           int            `json:"version"`
+	CreadoEn          string         `json:"creadoEn"`
+	ActualizadoEn     string         `json:"actualizadoEn"`
+}
+
+func (a *API) aSolicitudDTO(s *models.Solicitud) solicitudDTO {
+	d := solicitudDTO{
+		ID: s.ID, Codigo: s.Codigo, Estado: s.Estado, Origen: s.Origen, Destino: s.Destino,
+		FechaSalida: fecha(s.FechaSalida, a.loc), FechaRegreso: fechaPtr(s.FechaRegreso, a.loc),
+		Motivo: s.Motivo, Pasajeros: s.Pasajeros,
+		Solicitante:   referenciaDTO{ID: s.SolicitanteID, Username: s.Solicitante.Username},
+		MotivoRechazo: s.MotivoRechazo, MotivoCancelacion: s.MotivoCancelacion, Version: s.Version,
+		CreadoEn: fecha(s.CreadoEn, a.loc), ActualizadoEn: fecha(s.ActualizadoEn, a.loc),
+	}
+	if s.Observaciones != "" {
+		d.Observaciones = &s.Observaciones
+	}
+	if s.Vehiculo != nil {
+		v := aVehiculoDTO(s.Vehiculo)
+		d.Vehiculo = &v
+	}
+	if s.Motorista != nil {
+		d.Motorista = &referenciaDTO{ID: s.Motorista.ID, Username: s.Motorista.Username}
+	}
+	return d
+}
+
+// nuevaSolicitudDTO es el cuerpo de creación. No tiene estado, solicitante
+// ni vehículo: lo que el cliente mande con esos nombres se ignora.
+type nuevaSolicitudDTO struct {
+	Origen        string  `json:"origen"`
+	Destino       string  `json:"destino"`
+	FechaSalida   string  `json:"fechaSalida"`
+	FechaRegreso  *string `json:"fechaRegreso"`
+	Motivo        string  `json:"motivo"`
+	Pasajeros     *int    `json:"pasajeros"`
+	Observaciones *string `json:"observaciones"`
+}
+
+// crearSolicitud es POST /solicitud/.
+func (a *API) crearSolicitud(c echo.Context) error {
+	var in nuevaSolicitudDTO
+	if err := leerJSON(c, &in); err != nil {
+		return err
+	}
+	s, err := a.store.CrearSolicitud(c.Request().Context(), actorDe(c), models.NuevaSolicitud(in))
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusCreated, "Solicitud creada exitosamente", a.aSolicitudDTO(s))
+}
+
+// listarSolicitudes es GET /solicitud/ con filtros, orden y paginación.
+func (a *API) listarSolicitudes(c echo.Context) error {
+	f, err := models.ParseFiltroSolicitudes(c.QueryParams(), a.loc)
+	if err != nil {
+		return err
+	}
+	r, err := a.store.ListarSolicitudes(c.Request().Context(), actorDe(c), f)
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusOK, "Solicitudes obtenidas", aPaginaDTO(r, a.aSolicitudDTO))
+}
+
+// verSolicitud es GET /solicitud/{id}.
+func (a *API) verSolicitud(c echo.Context) error {
+	id, err := idDe(c)
+	if err != nil {
+		return err
+	}
+	s, err := a.store.Solicitud(c.Request().Context(), actorDe(c), id)
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusOK, "Solicitud obtenida", a.aSolicitudDTO(s))
+}
+
+// edicionSolicitudDTO es el cuerpo de PATCH: campos ausentes no cambian;
+// fechaRegreso null la borra.
+type edicionSolicitudDTO struct {
+	Origen        *string          `json:"origen"`
+	Destino       *string          `json:"destino"`
+	FechaSalida   *string          `json:"fechaSalida"`
+	FechaRegreso  opcional[string] `json:"fechaRegreso"`
+	Motivo        *string          `json:"motivo"`
+	Pasajeros     *int             `json:"pasajeros"`
+	Observaciones *string          `json:"observaciones"`
+	Version       *int             `json:"version"`
+}
+
+// editarSolicitud es PATCH /solicitud/{id}.
+func (a *API) editarSolicitud(c echo.Context) error {
+	id, err := idDe(c)
+	if err != nil {
+		return err
+	}
+	var in edicionSolicitudDTO
+	if err := leerJSON(c, &in); err != nil {
+		return err
+	}
+	s, err := a.store.EditarSolicitud(c.Request().Context(), actorDe(c), id, models.EdicionSolicitud{
+		Origen: in.Origen, Destino: in.Destino, FechaSalida: in.FechaSalida, FechaRegreso: in.FechaRegreso.modelo(),
+		Motivo: in.Motivo, Pasajeros: in.Pasajeros, Observaciones: in.Observaciones, Version: in.Version,
+	})
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusOK, "Solicitud actualizada", a.aSolicitudDTO(s))
+}
+
+// accionDTO es el cuerpo de las acciones: motivo (rechazar, cancelar),
+// vehiculoId y motoristaId (asignar).
+type accionDTO struct {
+	Motivo      string `json:"motivo"`
+	VehiculoID  *uint  `json:"vehiculoId"`
+	MotoristaID *uint  `json:"motoristaId"`
+}
+
+// mensajesAccion es el mensaje de éxito de cada acción.
+var mensajesAccion = map[models.Accion]string{
+	models.AccionAprobar:   "Solicitud aprobada",
+	models.AccionRechazar:  "Solicitud rechazada",
+	models.AccionAsignar:   "Solicitud asignada",
+	models.AccionIniciar:   "Viaje iniciado",
+	models.AccionFinalizar: "Viaje finalizado",
+	models.AccionCancelar:  "Solicitud cancelada",
+}
+
+// accionSolicitud es POST /solicitud/{id}/{accion}: quién puede y desde qué
+// estado lo decide models.Transicion, no este manejador.
+func (a *API) accionSolicitud(ac models.Accion) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idDe(c)
+		if err != nil {
+			return err
+		}
+		var in accionDTO
+		if err := leerJSON(c, &in); err != nil {
+			return err
+		}
+		s, err := a.store.AplicarAccion(c.Request().Context(), actorDe(c), id, ac, models.DatosAccion(in))
+		if err != nil {
+			return err
+		}
+		return responder(c, http.StatusOK, mensajesAccion[ac], a.aSolicitudDTO(s))
+	}
+}
+
+// historialDTO es una entrada de GET /solicitud/{id}/historial.
+type historialDTO struct {
+	EstadoAnterior *models.Estado `json:"estadoAnterior"`
+	EstadoNuevo    models.Estado  `json:"estadoNuevo"`
+	Usuario        referenciaDTO  `json:"usuario"`
+	Comentario     *string        `json:"comentario"`
+	Fecha          string         `json:"fecha"`
+}
+
+// historialSolicitud es GET /solicitud/{id}/historial, el más antiguo primero.
+func (a *API) historialSolicitud(c echo.Context) error {
+	id, err := idDe(c)
+	if err != nil {
+		return err
+	}
+	h, err := a.store.HistorialSolicitud(c.Request().Context(), actorDe(c), id)
+	if err != nil {
+		return err
+	}
+	out := make([]historialDTO, len(h))
+	for i, x := range h {
+		out[i] = historialDTO{EstadoAnterior: x.EstadoAnterior, EstadoNuevo: x.EstadoNuevo,
+			Usuario: referenciaDTO{ID: x.UsuarioID, Username: x.Usuario.Username}, Fecha: fecha(x.Fecha, a.loc)}
+		if x.Comentario != "" {
+			out[i].Comentario = &h[i].Comentario
+		}
+	}
+	return responder(c, http.StatusOK, "Historial de la solicitud", out)
+}

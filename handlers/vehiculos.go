@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"solicitud-transporte/middleware"
+	"solicitud-transporte/models"
+)
+
+// registrarVehiculos monta §8: todo para admin; consultar, también aprobador.
+func (a *API) registrarVehiculos(e *echo.Echo, auth echo.MiddlewareFunc) {
+	g := e.Group("/vehiculos")
+	lectores := middleware.RequiereRol(models.RolAdmin, models.RolAprobador)
+	admin := middleware.RequiereRol(models.RolAdmin)
+	g.GET("/", a.listarVehiculos, auth, lectores)
+	g.POST("/", a.crearVehiculo, auth, admin)
+	g.GET("/disponibles", a.vehiculosDisponibles, auth, lectores)
+	g.GET("/:id", a.verVehiculo, auth, lectores)
+	g.PATCH("/:id", a.editarVehiculo, auth, admin)
+}
+
+// vehiculoDTO es la forma de un vehículo en §8.
+type vehiculoDTO struct {
+	ID        uint   `json:"id"`
+	Placa     string `json:"placa"`
+	Marca     string `json:"marca"`
+	Modelo    string `json:"modelo"`
+	Capacidad int    `json:"capacidad"`
+	Activo    bool   `json:"activo"`
+}
+
+func aVehiculoDTO(v *models.Vehiculo) vehiculoDTO {
+	return vehiculoDTO{ID: v.ID, Placa: v.Placa, Marca: v.Marca, Modelo: v.Modelo, Capacidad: v.Capacidad, Activo: v.Activo}
+}
+
+// datosVehiculoDTO es el cuerpo de POST y PATCH (en PATCH, lo ausente no cambia).
+type datosVehiculoDTO struct {
+	Placa     *string `json:"placa"`
+	Marca     *string `json:"marca"`
+	Modelo    *string `json:"modelo"`
+	Capacidad *int    `json:"capacidad"`
+	Activo    *bool   `json:"activo"`
+}
+
+// crearVehiculo es POST /vehiculos/.
+func (a *API) crearVehiculo(c echo.Context) error {
+	var in datosVehiculoDTO
+	if err := leerJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := a.store.CrearVehiculo(c.Request().Context(), models.DatosVehiculo(in))
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusCreated, "Vehículo creado exitosamente", aVehiculoDTO(v))
+}
+
+// listarVehiculos es GET /vehiculos/ (filtros activo y q).
+func (a *API) listarVehiculos(c echo.Context) error {
+	f, err := models.ParseFiltroVehiculos(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	r, err := a.store.ListarVehiculos(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusOK, "Vehículos obtenidos", aPaginaDTO(r, aVehiculoDTO))
+}
+
+// verVehiculo es GET /vehiculos/{id}.
+func (a *API) verVehiculo(c echo.Context) error {
+	id, err := idDe(c)
+	if err != nil {
+		return err
+	}
+	v, err := a.store.Vehiculo(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusOK, "Vehículo obtenido", aVehiculoDTO(v))
+}
+
+// editarVehiculo es PATCH /vehiculos/{id}.
+func (a *API) editarVehiculo(c echo.Context) error {
+	id, err := idDe(c)
+	if err != nil {
+		return err
+	}
+	var in datosVehiculoDTO
+	if err := leerJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := a.store.EditarVehiculo(c.Request().Context(), id, models.DatosVehiculo(in))
+	if err != nil {
+		return err
+	}
+	return responder(c, http.StatusOK, "Vehículo actualizado", aVehiculoDTO(v))
+}
+
+// vehiculosDisponibles es GET /vehiculos/disponibles?desde=…&hasta=…: los
+// vehículos activos libres en esa ventana (sin paginar).
+func (a *API) vehiculosDisponibles(c echo.Context) error {
+	i, err := models.ParseVentana(c.QueryParams(), a.loc)
+	if err != nil {
+		return err
+	}
+	vs, err := a.store.VehiculosDisponibles(c.Request().Context(), i)
+	if err != nil {
+		return err
+	}
+	out := make([]vehiculoDTO, len(vs))
+	for i := range vs {
+		out[i] = aVehiculoDTO(&vs[i])
+	}
+	return responder(c, http.StatusOK, "Vehículos disponibles", out)
+}

@@ -1,0 +1,269 @@
+package models
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Solicitud es un pedido de transporte (API.md §7). FinVentana es el fin de
+// la ventana semiabierta [FechaSalida, FinVentana): FechaRegreso, o el fin del
+// día de salida en TIMEZONE; se guarda como columna para que la comprobación
+// de conflictos use un índice. Version crece en cada cambio (bloqueo
+// optimista y compare-and-swap de las transiciones).
+type Solicitud struct {
+	ID     uint   `gorm:"primaryKey"`
+	Codigo string `gorm:"size:20;not null;uniqueIndex"`
+	// Índices: idx_sol_estado_creado (estado, creado_en) sirve el listado por
+	// estado en el orden por defecto y su total; idx_sol_creado e
+	// idx_sol_salida/idx_sol_estado_salida los otros órdenes y desde/hasta;
+	// idx_sol_solicitante (solicitante_id, estado, creado_en) la visibilidad;
+	// idx_sol_vehiculo_ventana y idx_sol_motorista_ventana (columna, estado,
+	// fecha_salida) la comprobación de conflictos.
+	Estado        Estado     `gorm:"size:20;not null;index:idx_sol_estado_creado,priority:1;index:idx_sol_estado_salida,priority:1;index:idx_sol_vehiculo_ventana,priority:2;index:idx_sol_motorista_ventana,priority:2;index:idx_sol_solicitante,priority:2"`
+	Origen        string     `gorm:"size:200;not null"`
+	Destino       string     `gorm:"size:200;not null"`
+	FechaSalida   time.Time  `gorm:"not null;index:idx_sol_salida;index:idx_sol_estado_salida,priority:2;index:idx_sol_vehiculo_ventana,priority:3;index:idx_sol_motorista_ventana,priority:3"`
+	FechaRegreso  *time.Time ``
+	FinVentana    time.Time  `gorm:"not null"`
+	Motivo        string     `gorm:"size:1000;not null"`
+	Pasajeros     int        `gorm:"not null"`
+	Observaciones string     `gorm:"size:1000;not null"`
+	// Busqueda es origen, destino y motivo en minúsculas (Go, no SQL: LOWER
+	// de SQLite solo entiende ASCII), para que q encuentre "Ávila" con "ávila".
+	Busqueda string `gorm:"size:1500;not null"`
+
+	SolicitanteID uint      `gorm:"not null;index:idx_sol_solicitante,priority:1"`
+	Solicitante   Usuario   `gorm:"foreignKey:SolicitanteID"`
+	VehiculoID    *uint     `gorm:"index:idx_sol_vehiculo_ventana,priority:1"`
+	Vehiculo      *Vehiculo `gorm:"foreignKey:VehiculoID"`
+	MotoristaID   *uint     `gorm:"index:idx_sol_motorista_ventana,priority:1"`
+	Motorista     *Usuario  `gorm:"foreignKey:MotoristaID"`
+
+	MotivoRechazo     *string   `gorm:"size:1000"`
+	MotivoCancelacion *string   `gorm:"size:1000"`
+	Version           int       `gorm:"not null"`
+	CreadoEn          time.Time `gorm:"not null;index:idx_sol_creado;index:idx_sol_estado_creado,priority:2;index:idx_sol_solicitante,priority:3"`
+	ActualizadoEn     time.Time `gorm:"not null"`
+}
+
+// TableName fija el nombre de la tabla.
+func (Solicitud) TableName() string { return "solicitudes" }
+
+// Relacion devuelve qué es el actor para s.
+func (s *Solicitud) Relacion(actor *Actor) Relacion {
+	return Relacion{
+		Dueno:     s.SolicitanteID == actor.ID,
+		Motorista: s.MotoristaID != nil && *s.MotoristaID == actor.ID,
+	}
+}
+
+// PuedeVer aplica la visibilidad de §5: admin y aprobador ven todas; los
+// demás, las que crearon y aquellas de las que son el motorista asignado.
+// Una solicitud invisible se contesta como inexistente (NO_ENCONTRADO).
+func PuedeVer(actor *Actor, s *Solicitud) bool {
+	if actor.Rol.Es(RolAdmin, RolAprobador) {
+		return true
+	}
+	r := s.Relacion(actor)
+	return r.Dueno || r.Motorista
+}
+
+// Límites de los campos de una solicitud (API.md §7).
+const (
+	largoLugarMin   = 3
+	largoLugarMax   = 200
+	largoTextoMax   = 1000
+	pasajerosMinimo = 1
+	pasajerosMaximo = 60
+)
+
+// NuevaSolicitud son los datos de creación tal como llegan: las fechas en
+// texto RFC 3339 con zona, para que un formato equivocado sea un error del
+// campo (VALIDACION) y no un cuerpo mal formado.
+type NuevaSolicitud struct {
+	Origen        string
+	Destino       string
+	FechaSalida   string
+	FechaRegreso  *string
+	Motivo        string
+	Pasajeros     *int
+	Observaciones *string
+}
+
+// datosSolicitud son los campos editables ya validados y normalizados.
+type datosSolicitud struct {
+	origen, destino, motivo, observaciones string
+	salida                                 time.Time
+	regreso                                *time.Time
+	pasajeros                              int
+}
+
+// Validar comprueba cada campo (nombres como en el JSON) con ahora como
+// referencia de "futuro". Error: VALIDACION con un error por campo.
+func (n NuevaSolicitud) Validar(ahora time.Time) error {
+	_, err := n.validar(ahora)
+	return err
+}
+
+func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
+	var v Validacion
+	d := datosSolicitud{
+		origen: strings.TrimSpace(n.Origen), destino: strings.TrimSpace(n.Destino),
+		motivo: strings.TrimSpace(n.Motivo),
+	}
+	validarLugar(&v, "origen", d.origen)
+	validarLugar(&v, "destino", d.destino)
+	validarTexto(&v, "motivo", d.motivo, true)
+	if n.Observaciones != nil {
+		d.observaciones = strings.TrimSpace(*n.Observaciones)
+		validarTexto(&v, "observaciones", d.observaciones, false)
+	}
+	switch {
+	case n.Pasajeros == nil:
+		v.Agregar("pasajeros", "es obligatorio")
+	case *n.Pasajeros < pasajerosMinimo || *n.Pasajeros > pasajerosMaximo:
+		v.Agregar("pasajeros", "debe estar entre 1 y 60")
+	default:
+		d.pasajeros = *n.Pasajeros
+	}
+	if n.FechaSalida == "" {
+		v.Agregar("fechaSalida", "es obligatoria")
+	} else if t, err := time.Parse(time.RFC3339, n.FechaSalida); err != nil {
+		v.Agregar("fechaSalida", "debe ser una fecha RFC 3339 con zona horaria")
+	} else if !t.After(ahora) {
+		v.Agregar("fechaSalida", "debe ser una fecha futura")
+	} else {
+		d.salida = t.UTC()
+	}
+	if n.FechaRegreso != nil && *n.FechaRegreso != "" {
+		t, err := time.Parse(time.RFC3339, *n.FechaRegreso)
+		switch {
+		case err != nil:
+			v.Agregar("fechaRegreso", "debe ser una fecha RFC 3339 con zona horaria")
+		case !d.salida.IsZero() && !t.After(d.salida):
+			v.Agregar("fechaRegreso", "debe ser posterior a fechaSalida")
+		default:
+			d.regreso = ptr(t.UTC())
+		}
+	}
+	return d, v.Err()
+}
+
+func validarLugar(v *Validacion, campo, s string) {
+	n := utf8.RuneCountInString(s)
+	switch {
+	case s == "":
+		v.Agregar(campo, "es obligatorio")
+	case !utf8.ValidString(s):
+		v.Agregar(campo, "contiene caracteres no válidos")
+	case n < largoLugarMin || n > largoLugarMax:
+		v.Agregar(campo, "debe tener entre 3 y 200 caracteres")
+	}
+}
+
+func validarTexto(v *Validacion, campo, s string, obligatorio bool) {
+	switch {
+	case s == "" && obligatorio:
+		v.Agregar(campo, "es obligatorio")
+	case !utf8.ValidString(s):
+		v.Agregar(campo, "contiene caracteres no válidos")
+	case utf8.RuneCountInString(s) > largoTextoMax:
+		v.Agregar(campo, "no puede superar 1000 caracteres")
+	}
+}
+
+// EdicionSolicitud es un PATCH: los campos nil no cambian. Version es la que
+// el cliente leyó; si ya no es la actual, CONFLICTO.
+type EdicionSolicitud struct {
+	Origen        *string
+	Destino       *string
+	FechaSalida   *string
+	FechaRegreso  Opcional[string]
+	Motivo        *string
+	Pasajeros     *int
+	Observaciones *string
+	Version       *int
+}
+
+// Opcional distingue "no enviado" (Presente false) de "enviado como null"
+// (Presente true, Valor nil), para poder borrar un campo con PATCH.
+type Opcional[T any] struct {
+	Presente bool
+	Valor    *T
+}
+
+// aplicar combina la edición con s y devuelve la solicitud resultante como
+// NuevaSolicitud, para validarla con las mismas reglas que la creación.
+func (e EdicionSolicitud) aplicar(s *Solicitud) NuevaSolicitud {
+	n := NuevaSolicitud{
+		Origen: s.Origen, Destino: s.Destino, FechaSalida: s.FechaSalida.Format(time.RFC3339Nano),
+		Motivo: s.Motivo, Pasajeros: ptr(s.Pasajeros), Observaciones: ptr(s.Observaciones),
+	}
+	if s.FechaRegreso != nil {
+		n.FechaRegreso = ptr(s.FechaRegreso.Format(time.RFC3339Nano))
+	}
+	if e.Origen != nil {
+		n.Origen = *e.Origen
+	}
+	if e.Destino != nil {
+		n.Destino = *e.Destino
+	}
+	if e.FechaSalida != nil {
+		n.FechaSalida = *e.FechaSalida
+	}
+	if e.FechaRegreso.Presente {
+		n.FechaRegreso = e.FechaRegreso.Valor
+	}
+	if e.Motivo != nil {
+		n.Motivo = *e.Motivo
+	}
+	if e.Pasajeros != nil {
+		n.Pasajeros = e.Pasajeros
+	}
+	if e.Observaciones != nil {
+		n.Observaciones = e.Observaciones
+	}
+	return n
+}
+
+// DatosAccion es el cuerpo de una acción: Motivo para rechazar y cancelar;
+// VehiculoID y MotoristaID para asignar. Lo que no aplica a la acción se
+// ignora.
+type DatosAccion struct {
+	Motivo      string
+	VehiculoID  *uint
+	MotoristaID *uint
+}
+
+// validar comprueba los campos que accion necesita.
+func (d DatosAccion) validar(accion Accion) error {
+	var v Validacion
+	switch accion {
+	case AccionRechazar, AccionCancelar:
+		validarTexto(&v, "motivo", strings.TrimSpace(d.Motivo), true)
+	case AccionAsignar:
+		if d.VehiculoID == nil {
+			v.Agregar("vehiculoId", "es obligatorio")
+		}
+		if d.MotoristaID == nil {
+			v.Agregar("motoristaId", "es obligatorio")
+		}
+	}
+	return v.Err()
+}
+
+// textoBusqueda es el valor de la columna Busqueda.
+func textoBusqueda(origen, destino, motivo string) string {
+	return strings.ToLower(origen + "\n" + destino + "\n" + motivo)
+}
+
+// finVentana es el fin de la ventana de una solicitud: el regreso, o el
+// inicio del día siguiente al de la salida en loc (ventana semiabierta).
+func finVentana(salida time.Time, regreso *time.Time, loc *time.Location) time.Time {
+	if regreso != nil {
+		return regreso.UTC()
+	}
+	l := salida.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, loc).UTC()
+}

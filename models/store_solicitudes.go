@@ -1,0 +1,365 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// CrearSolicitud crea una solicitud pendiente del actor, con su código
+// ST-YYYY-NNNNNN y la primera entrada del historial, en una transacción.
+// El solicitante es siempre el actor: ningún cuerpo puede elegirlo, ni el
+// estado, ni el vehículo. Errores: VALIDACION.
+func (s *Store) CrearSolicitud(ctx context.Context, actor *Actor, n NuevaSolicitud) (*Solicitud, error) {
+	ahora := s.now()
+	d, err := n.validar(ahora)
+	if err != nil {
+		return nil, err
+	}
+	sol := &Solicitud{
+		Estado: EstadoPendiente, Origen: d.origen, Destino: d.destino, FechaSalida: d.salida,
+		FechaRegreso: d.regreso, FinVentana: finVentana(d.salida, d.regreso, s.loc), Motivo: d.motivo,
+		Pasajeros: d.pasajeros, Observaciones: d.observaciones, SolicitanteID: actor.ID,
+		Busqueda: textoBusqueda(d.origen, d.destino, d.motivo),
+		Version:  1, CreadoEn: ahora, ActualizadoEn: ahora,
+	}
+	var out *Solicitud
+	err = s.escribir(ctx, func(tx *gorm.DB) error {
+		var err error
+		if sol.Codigo, err = s.siguienteCodigo(tx, ahora); err != nil {
+			return err
+		}
+		if err := tx.Omit(clause.Associations).Create(sol).Error; err != nil {
+			return err
+		}
+		if err := s.historiar(tx, sol.ID, nil, EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
+			return err
+		}
+		out, err = cargarSolicitud(tx, sol.ID)
+		return err
+	})
+	return out, err
+}
+
+// siguienteCodigo toma el siguiente número del año dentro de tx: el UPDATE
+// de la fila del contador serializa a los escritores (SQL portable: también
+// bloquea la fila en PostgreSQL).
+func (s *Store) siguienteCodigo(tx *gorm.DB, ahora time.Time) (string, error) {
+	anio := ahora.In(s.loc).Year()
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ContadorCodigo{Anio: anio}).Error; err != nil {
+		return "", err
+	}
+	if err := tx.Model(&ContadorCodigo{}).Where("anio = ?", anio).
+		Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
+		return "", err
+	}
+	var c ContadorCodigo
+	if err := tx.Take(&c, "anio = ?", anio).Error; err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("ST-%d-%06d", anio, c.Numero), nil
+}
+
+// historiar añade una entrada al historial dentro de tx.
+func (s *Store) historiar(tx *gorm.DB, id uint, antes *Estado, despues Estado, usuarioID uint, comentario string) error {
+	return tx.Omit(clause.Associations).Create(&Historial{
+		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
+		Comentario: recortar(comentario, 1000), Fecha: s.now(),
+	}).Error
+}
+
+// conRelaciones carga lo que el DTO muestra de solicitante, vehículo y
+// motorista (de los usuarios, solo id y username).
+func conRelaciones(db *gorm.DB) *gorm.DB {
+	soloNombre := func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }
+	return db.Preload("Solicitante", soloNombre).Preload("Motorista", soloNombre).Preload("Vehiculo")
+}
+
+func cargarSolicitud(db *gorm.DB, id uint) (*Solicitud, error) {
+	var sol Solicitud
+	if err := conRelaciones(db).Take(&sol, id).Error; err != nil {
+		return nil, err
+	}
+	return &sol, nil
+}
+
+func errSolicitudNoEncontrada() error {
+	return Errorf(CodigoNoEncontrado, "La solicitud no existe.")
+}
+
+// cargarVisible carga la solicitud id si el actor puede verla; si no, la
+// misma respuesta que si no existiera.
+func cargarVisible(db *gorm.DB, actor *Actor, id uint) (*Solicitud, error) {
+	sol, err := cargarSolicitud(db, id)
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !PuedeVer(actor, sol)):
+		return nil, errSolicitudNoEncontrada()
+	case err != nil:
+		return nil, err
+	}
+	return sol, nil
+}
+
+// Solicitud devuelve la solicitud id tal como el actor puede verla.
+// Errores: NO_ENCONTRADO (también si existe pero no es visible para él).
+func (s *Store) Solicitud(ctx context.Context, actor *Actor, id uint) (*Solicitud, error) {
+	sol, err := cargarVisible(s.leer(ctx), actor, id)
+	return sol, traducir(err)
+}
+
+// HistorialSolicitud devuelve el historial de una solicitud visible, el más
+// antiguo primero. Errores: NO_ENCONTRADO.
+func (s *Store) HistorialSolicitud(ctx context.Context, actor *Actor, id uint) ([]Historial, error) {
+	db := s.leer(ctx)
+	if _, err := cargarVisible(db, actor, id); err != nil {
+		return nil, err
+	}
+	var h []Historial
+	err := db.Preload("Usuario", func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }).
+		Where("solicitud_id = ?", id).Order("id").Find(&h).Error
+	return h, traducir(err)
+}
+
+// EditarSolicitud aplica un PATCH del dueño a una solicitud pendiente, con
+// las mismas reglas que la creación. Errores: NO_ENCONTRADO,
+// PERMISOS_INSUFICIENTES (no es el dueño), TRANSICION_INVALIDA (ya no está
+// pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
+func (s *Store) EditarSolicitud(ctx context.Context, actor *Actor, id uint, e EdicionSolicitud) (*Solicitud, error) {
+	var out *Solicitud
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		sol, err := cargarVisible(tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if _, err := Transicion(sol.Estado, AccionEditar, actor.Rol, sol.Relacion(actor)); err != nil {
+			return err
+		}
+		if e.Version == nil {
+			return ErrCampo("version", "es obligatoria")
+		}
+		if *e.Version != sol.Version {
+			return errVersion(sol.Version)
+		}
+		ahora := s.now()
+		d, err := e.aplicar(sol).validar(ahora)
+		if err != nil {
+			return err
+		}
+		res := tx.Model(&Solicitud{}).
+			Where("id = ? AND estado = ? AND version = ?", id, EstadoPendiente, *e.Version).
+			Updates(map[string]any{
+				"origen": d.origen, "destino": d.destino, "motivo": d.motivo, "observaciones": d.observaciones,
+				"pasajeros": d.pasajeros, "fecha_salida": d.salida, "fecha_regreso": d.regreso,
+				"fin_ventana": finVentana(d.salida, d.regreso, s.loc),
+				"busqueda":    textoBusqueda(d.origen, d.destino, d.motivo),
+				"version":     gorm.Expr("version + 1"), "actualizado_en": ahora,
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errVersion(sol.Version)
+		}
+		out, err = cargarSolicitud(tx, id)
+		return err
+	})
+	return out, err
+}
+
+func errVersion(actual int) error {
+	return Errorf(CodigoConflicto,
+		"La solicitud fue modificada por otra persona (versión actual %d). Vuelva a consultarla antes de editar.", actual)
+}
+
+// AplicarAccion mueve una solicitud según la tabla de transiciones, con
+// compare-and-swap sobre estado y version: de varios movimientos simultáneos
+// gana exactamente uno. El cambio y su entrada de historial van en la misma
+// transacción; asignar comprueba además vehículo, motorista y conflictos de
+// horario dentro de ella.
+//
+// Errores: NO_ENCONTRADO, PERMISOS_INSUFICIENTES, TRANSICION_INVALIDA (estado
+// equivocado o carrera perdida), VALIDACION (motivo, vehiculoId, motoristaId),
+// CONFLICTO_ASIGNACION.
+func (s *Store) AplicarAccion(ctx context.Context, actor *Actor, id uint, accion Accion, d DatosAccion) (*Solicitud, error) {
+	var out *Solicitud
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		sol, err := cargarVisible(tx, actor, id)
+		if err != nil {
+			return err
+		}
+		hacia, err := Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
+		if err != nil {
+			return err
+		}
+		if err := d.validar(accion); err != nil {
+			return err
+		}
+		ahora := s.now()
+		cambios := map[string]any{"estado": hacia, "version": gorm.Expr("version + 1"), "actualizado_en": ahora}
+		comentario := ""
+		switch accion {
+		case AccionRechazar:
+			comentario = strings.TrimSpace(d.Motivo)
+			cambios["motivo_rechazo"] = comentario
+		case AccionCancelar:
+			comentario = strings.TrimSpace(d.Motivo)
+			cambios["motivo_cancelacion"] = comentario
+		case AccionAsignar:
+			if comentario, err = comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID); err != nil {
+				return err
+			}
+			cambios["vehiculo_id"], cambios["motorista_id"] = *d.VehiculoID, *d.MotoristaID
+		}
+		if err := s.mover(tx, sol, accion, hacia, cambios, actor.ID, comentario); err != nil {
+			return err
+		}
+		out, err = cargarSolicitud(tx, sol.ID)
+		return err
+	})
+	return out, err
+}
+
+// mover hace el compare-and-swap de una transición dentro de tx: actualiza
+// solo si la fila sigue en el estado y la versión que sol leyó, y entonces
+// escribe su historial. Si otro movimiento ganó antes (0 filas), es
+// TRANSICION_INVALIDA y no se escribe nada. No depende de que las
+// escrituras estén serializadas.
+func (s *Store) mover(tx *gorm.DB, sol *Solicitud, accion Accion, hacia Estado, cambios map[string]any, usuarioID uint, comentario string) error {
+	res := tx.Model(&Solicitud{}).
+		Where("id = ? AND estado = ? AND version = ?", sol.ID, sol.Estado, sol.Version).Updates(cambios)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return Errorf(CodigoTransicionInvalida,
+			"La solicitud cambió de estado mientras se procesaba la acción %s (estaba en %s). Vuelva a consultarla.", accion, sol.Estado)
+	}
+	antes := sol.Estado
+	return s.historiar(tx, sol.ID, &antes, hacia, usuarioID, comentario)
+}
+
+// comprobarAsignacion valida el vehículo y el motorista para sol y busca,
+// con los índices de ventana, otra solicitud asignada o en curso del mismo
+// vehículo o motorista cuya ventana se solape. Devuelve el comentario del
+// historial. Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
+func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID uint) (string, error) {
+	var v Validacion
+	var veh Vehiculo
+	if err := tx.Limit(1).Find(&veh, vehiculoID).Error; err != nil {
+		return "", err
+	}
+	switch {
+	case veh.ID == 0 || !veh.Activo:
+		v.Agregar("vehiculoId", "no existe o no está activo")
+	case veh.Capacidad < sol.Pasajeros:
+		v.Agregar("vehiculoId", fmt.Sprintf("tiene capacidad para %d pasajeros y la solicitud es de %d", veh.Capacidad, sol.Pasajeros))
+	}
+	var mot Usuario
+	if err := tx.Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
+		return "", err
+	}
+	if mot.ID == 0 || mot.Rol != RolMotorista || !mot.Activo {
+		v.Agregar("motoristaId", "no es un motorista activo")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	for _, c := range []struct {
+		columna string
+		id      uint
+		quien   string
+	}{{"vehiculo_id", vehiculoID, "El vehículo " + veh.Placa}, {"motorista_id", motoristaID, "El motorista " + mot.Username}} {
+		codigo, err := ocupado(tx, c.columna, c.id, sol.ID, sol.FechaSalida, sol.FinVentana)
+		if err != nil {
+			return "", err
+		}
+		if codigo != "" {
+			return "", Errorf(CodigoConflictoAsignacion,
+				"%s ya está ocupado en ese horario por la solicitud %s.", c.quien, codigo)
+		}
+	}
+	return fmt.Sprintf("Vehículo %s, motorista %s", veh.Placa, mot.Username), nil
+}
+
+// ocupado devuelve el código de una solicitud asignada o en curso, distinta
+// de excepto, que ocupa al vehículo o motorista (columna = id) en una
+// ventana que se solapa con [inicio, fin); "" si no hay.
+func ocupado(db *gorm.DB, columna string, id, excepto uint, inicio, fin time.Time) (string, error) {
+	var codigos []string
+	err := db.Model(&Solicitud{}).
+		Where(columna+" = ? AND estado IN ? AND id <> ? AND fecha_salida < ? AND fin_ventana > ?",
+			id, estadosOcupados, excepto, fin.UTC(), inicio.UTC()).
+		Limit(1).Pluck("codigo", &codigos).Error
+	if err != nil || len(codigos) == 0 {
+		return "", err
+	}
+	return codigos[0], nil
+}
+
+// ordenesSolicitud son los valores de orden aceptados y su SQL; id desempata
+// para que la paginación sea estable.
+var ordenesSolicitud = map[string]string{
+	"fechaSalida": "fecha_salida ASC, id ASC", "-fechaSalida": "fecha_salida DESC, id DESC",
+	"creadoEn": "creado_en ASC, id ASC", "-creadoEn": "creado_en DESC, id DESC",
+}
+
+// FiltroSolicitudes es la consulta de GET /solicitud/ ya validada.
+type FiltroSolicitudes struct {
+	Estados []Estado
+	Intervalo
+	Texto string
+	Orden string
+	Pagina
+}
+
+// ParseFiltroSolicitudes lee los parámetros de la lista (API.md §7); loc es
+// TIMEZONE para las fechas AAAA-MM-DD. Error: VALIDACION con un error por
+// parámetro mal escrito.
+func ParseFiltroSolicitudes(q url.Values, loc *time.Location) (FiltroSolicitudes, error) {
+	c := nuevaConsulta(q, loc)
+	f := FiltroSolicitudes{Orden: "-creadoEn"}
+	f.Pagina = c.pagina()
+	f.Estados = lista(c, "estado", "debe ser una lista de: pendiente, aprobada, rechazada, asignada, en_curso, finalizada, cancelada", ParseEstado)
+	f.Intervalo = c.intervalo(false, true)
+	f.Texto = c.texto("q")
+	if s, ok := c.valor("orden"); ok {
+		if _, valido := ordenesSolicitud[s]; !valido {
+			c.v.Agregar("orden", "debe ser fechaSalida, -fechaSalida, creadoEn o -creadoEn")
+		} else {
+			f.Orden = s
+		}
+	}
+	return f, c.v.Err()
+}
+
+// ListarSolicitudes devuelve una página de las solicitudes que el actor
+// puede ver (§5) y que cumplen f, con el total.
+func (s *Store) ListarSolicitudes(ctx context.Context, actor *Actor, f FiltroSolicitudes) (*Resultado[Solicitud], error) {
+	q := s.leer(ctx).Model(&Solicitud{})
+	if !actor.Rol.Es(RolAdmin, RolAprobador) {
+		q = q.Where("(solicitante_id = ? OR motorista_id = ?)", actor.ID, actor.ID)
+	}
+	if len(f.Estados) > 0 {
+		q = q.Where("estado IN ?", f.Estados)
+	}
+	if f.Desde != nil {
+		q = q.Where("fecha_salida >= ?", f.Desde.UTC())
+	}
+	if f.Hasta != nil {
+		q = q.Where("fecha_salida < ?", f.Hasta.UTC())
+	}
+	if f.Texto != "" {
+		q = q.Where(`busqueda LIKE ? ESCAPE '\'`, patronLike(f.Texto))
+	}
+	orden, ok := ordenesSolicitud[f.Orden]
+	if !ok {
+		orden = ordenesSolicitud["-creadoEn"]
+	}
+	return paginar[Solicitud](q, f.Pagina, orden, conRelaciones)
+}

@@ -1,0 +1,58 @@
+package models
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// TestMoverCompareAndSwap comprueba el guardián de las transiciones sin
+// contar con que SQLite serialice a los escritores: un movimiento hecho con
+// una lectura vieja (otro ganó entre la lectura y la escritura) no cambia
+// nada, no escribe historial y es TRANSICION_INVALIDA.
+func TestMoverCompareAndSwap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ahora := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	s, err := Open(ctx, OpcionesStore{DSN: filepath.Join(t.TempDir(), "t.db"), CostoHash: bcrypt.MinCost, Now: func() time.Time { return ahora }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.CrearUsuario(ctx, nil, NuevoUsuario{Username: "admin2", Password: "clave-de-prueba-larga", Rol: RolAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := &Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
+	sol, err := s.CrearSolicitud(ctx, actor, NuevaSolicitud{Origen: "Origen", Destino: "Destino",
+		FechaSalida: "2026-03-05T10:00:00Z", Motivo: "Motivo", Pasajeros: ptr(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vieja := *sol // la lectura del perdedor
+	if _, err := s.AplicarAccion(ctx, actor, sol.ID, AccionAprobar, DatosAccion{}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.escribir(ctx, func(tx *gorm.DB) error {
+		return s.mover(tx, &vieja, AccionRechazar, EstadoRechazada,
+			map[string]any{"estado": EstadoRechazada, "version": gorm.Expr("version + 1")}, actor.ID, "tarde")
+	})
+	if CodigoDe(err) != CodigoTransicionInvalida {
+		t.Fatalf("err = %v, want TRANSICION_INVALIDA", err)
+	}
+	fin, err := s.Solicitud(ctx, actor, sol.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := s.HistorialSolicitud(ctx, actor, sol.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fin.Estado != EstadoAprobada || fin.Version != 2 || len(h) != 2 {
+		t.Fatalf("estado %s, version %d, historial %d; want aprobada, 2, 2", fin.Estado, fin.Version, len(h))
+	}
+}

@@ -1,0 +1,109 @@
+package tests
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	"solicitud-transporte/models"
+)
+
+// sembrar inserta n solicitudes directamente con GORM sobre el archivo del
+// entorno (solo para medir: no pasa por las reglas ni crea historial). Los
+// estados se reparten por igual entre los siete; los solicitantes, los
+// vehículos y los motoristas (en las que ya fueron asignadas) se turnan.
+func sembrar(tb testing.TB, env *entorno, n int, solicitantes, vehiculos, motoristas []uint) {
+	tb.Helper()
+	db, err := gorm.Open(sqlite.Open(env.cfg.DBDSN+"?_busy_timeout=5000&_journal_mode=WAL"), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() {
+		if sqlDB, err := db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}()
+	base := env.reloj.Now().Add(-time.Duration(n) * time.Minute)
+	lote := make([]models.Solicitud, 0, 1000)
+	for i := 0; i < n; i++ {
+		creado := base.Add(time.Duration(i) * time.Minute).UTC()
+		salida := creado.Add(time.Duration(24+i%240) * time.Hour)
+		s := models.Solicitud{
+			Codigo: fmt.Sprintf("ST-2025-%06d", i+1), Estado: models.Estados[i%len(models.Estados)],
+			Origen: "Oficina central", Destino: fmt.Sprintf("Destino %d", i%500), FechaSalida: salida,
+			FinVentana: salida.Add(4 * time.Hour), Motivo: "Diligencia judicial", Pasajeros: 1 + i%10,
+			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
+		}
+		s.Busqueda = strings.ToLower(s.Origen + "\n" + s.Destino + "\n" + s.Motivo)
+		switch s.Estado {
+		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
+			s.VehiculoID, s.MotoristaID = ptrDe(vehiculos[i%len(vehiculos)]), ptrDe(motoristas[i%len(motoristas)])
+		}
+		lote = append(lote, s)
+		if len(lote) == cap(lote) || i == n-1 {
+			if err := db.Omit(clause.Associations).Create(&lote).Error; err != nil {
+				tb.Fatal(err)
+			}
+			lote = lote[:0]
+		}
+	}
+}
+
+// flotaGrande crea nv vehículos y nm motoristas.
+func flotaGrande(env *entorno, nv, nm int) (vehiculos, motoristas []uint) {
+	for i := 0; i < nv; i++ {
+		vehiculos = append(vehiculos, env.crearVehiculo(fmt.Sprintf("B-%03d", i), 20))
+	}
+	for i := 0; i < nm; i++ {
+		motoristas = append(motoristas, env.crearUsuario(fmt.Sprintf("bmot%d", i), models.RolMotorista).ID)
+	}
+	return vehiculos, motoristas
+}
+
+// BenchmarkListarSolicitudes mide GET /solicitud/?estado=pendiente (página 1
+// de 20, orden por defecto) de punta a punta por el router, con 100.000
+// solicitudes. No corre con go test normal:
+//
+//	go test ./tests -run '^$' -bench BenchmarkListar -benchtime 2s
+func BenchmarkListarSolicitudes(b *testing.B) {
+	env := nuevoEntorno(b)
+	admin := env.loginAdmin().AccessToken
+	sol := env.loginComo("ana", models.RolSolicitante)
+	solicitantes := []uint{sol.User.ID}
+	for i := 0; i < 49; i++ {
+		solicitantes = append(solicitantes, env.crearUsuario(fmt.Sprintf("sol%d", i), models.RolSolicitante).ID)
+	}
+	vehiculos, motoristas := flotaGrande(env, 40, 40)
+	sembrar(b, env, 100_000, solicitantes, vehiculos, motoristas)
+	env.reiniciar() // como un arranque del servidor sobre una base ya poblada
+	casos := []struct {
+		nombre, token, query string
+	}{
+		{"admin_estado", admin, "estado=pendiente"},
+		{"admin_sin_filtro", admin, ""},
+		{"admin_dos_estados", admin, "estado=pendiente,aprobada"},
+		{"solicitante_estado", sol.AccessToken, "estado=pendiente"},
+		{"admin_q", admin, "q=destino+42"},
+	}
+	for _, c := range casos {
+		b.Run(c.nombre, func(b *testing.B) {
+			p := peticion{metodo: "GET", ruta: "/solicitud/?" + c.query, token: c.token}
+			if r := env.hacer(p); r.status != 200 || !strings.Contains(string(r.datos), `"porPagina":20`) {
+				b.Fatalf("status %d: %s", r.status, r.cuerpo)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if r := env.hacer(p); r.status != 200 {
+					b.Fatal(r.status)
+				}
+			}
+		})
+	}
+}
