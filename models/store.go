@@ -75,6 +75,9 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 			Logger:         logger.Discard,
 			NowFunc:        func() time.Time { return o.Now().UTC() },
 			PrepareStmt:    true,
+			// Las listas IN de largo variable dan una sentencia por largo:
+			// el caché queda acotado.
+			PrepareStmtMaxSize: 256,
 		}
 	}
 	w, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg())
@@ -98,15 +101,9 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)
 	}
-	// Sin estadísticas, SQLite elige índices a ciegas: con la visibilidad de
-	// un solicitante (solicitante_id OR motorista_id) recorre todas las
-	// solicitudes de un estado en vez de las suyas. optimize=0x10002 corre un
-	// ANALYZE acotado (analysis_limit) solo en las tablas que lo necesitan.
-	if err := w.WithContext(ctx).Exec("PRAGMA analysis_limit=1000").Error; err == nil {
-		if err := w.WithContext(ctx).Exec("PRAGMA optimize=0x10002").Error; err != nil {
-			wdb.Close()
-			return nil, fmt.Errorf("optimizar base de datos: %w", err)
-		}
+	if err := optimizar(ctx, w); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("optimizar base de datos: %w", err)
 	}
 
 	r, err := gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg())
@@ -133,6 +130,24 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Optimizar pone al día las estadísticas del planificador; el servidor lo
+// llama con la purga periódica, porque un proceso largo no las renueva solo.
+func (s *Store) Optimizar(ctx context.Context) error {
+	return traducir(optimizar(ctx, s.w))
+}
+
+// optimizar es la parte propia de SQLite de Optimizar. Sin estadísticas,
+// SQLite elige índices a ciegas: con la visibilidad de un solicitante
+// (solicitante_id OR motorista_id) recorre todas las solicitudes de un estado
+// en vez de las suyas. optimize=0x10002 corre un ANALYZE acotado
+// (analysis_limit) solo en las tablas que lo necesitan.
+func optimizar(ctx context.Context, w *gorm.DB) error {
+	if err := w.WithContext(ctx).Exec("PRAGMA analysis_limit=1000").Error; err != nil {
+		return err
+	}
+	return w.WithContext(ctx).Exec("PRAGMA optimize=0x10002").Error
 }
 
 // sqlActor lee el usuario y si el jti o la sesión están en la lista negra en

@@ -89,7 +89,7 @@ func run(ctx context.Context) error {
 
 	purgaCtx, pararPurga := context.WithCancel(ctx)
 	defer pararPurga()
-	go purgar(purgaCtx, auth, log)
+	go mantener(purgaCtx, store, auth, log)
 
 	errc := make(chan error, 1)
 	go func() {
@@ -113,8 +113,9 @@ func run(ctx context.Context) error {
 	return nil
 }
 
-// purgar borra cada 10 minutos la lista negra y las sesiones vencidas.
-func purgar(ctx context.Context, auth *models.Auth, log *slog.Logger) {
+// mantener borra cada 10 minutos la lista negra y las sesiones vencidas y
+// pone al día las estadísticas de la base.
+func mantener(ctx context.Context, store *models.Store, auth *models.Auth, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -122,6 +123,9 @@ func purgar(ctx context.Context, auth *models.Auth, log *slog.Logger) {
 			log.Warn("purga fallida", slog.String("error", err.Error()))
 		} else if n > 0 {
 			log.Info("purga", slog.Int64("filas", n))
+		}
+		if err := store.Optimizar(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("optimización fallida", slog.String("error", err.Error()))
 		}
 		select {
 		case <-ctx.Done():
