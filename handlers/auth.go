@@ -109,26 +109,13 @@ func (a *API) logout(c echo.Context) error {
 	return responder(c, http.StatusOK, "Sesión cerrada exitosamente", nil)
 }
 
-type meDTO struct {
-	ID            uint       `json:"id"`
-	Username      string     `json:"username"`
-	Email         *string    `json:"email"`
-	Rol           models.Rol `json:"rol"`
-	Activo        bool       `json:"activo"`
-	MFAHabilitado bool       `json:"mfaHabilitado"`
-	CreadoEn      string     `json:"creadoEn"`
-}
-
 // me es GET /auth/me (API.md §4.4).
 func (a *API) me(c echo.Context) error {
 	u, err := a.auth.Usuario(c.Request().Context(), actorDe(c).ID)
 	if err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "Usuario actual", meDTO{
-		ID: u.ID, Username: u.Username, Email: u.Email, Rol: u.Rol, Activo: u.Activo,
-		MFAHabilitado: u.MFAHabilitado, CreadoEn: fecha(u.CreadoEn, a.loc),
-	})
+	return responder(c, http.StatusOK, "Usuario actual", a.aUsuarioDTO(u))
 }
 
 type passwordDTO struct {

@@ -3,7 +3,6 @@ package tests
 import (
 	"fmt"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -134,19 +133,9 @@ func TestBloqueoConcurrente(t *testing.T) {
 	env := nuevoEntorno(t)
 	env.crearUsuario("victima", models.RolSolicitante)
 	const n = 20
-	res := make([]*respuesta, n)
-	var wg sync.WaitGroup
-	inicio := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-inicio
-			res[i] = env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: map[string]string{"username": "victima", "password": fmt.Sprintf("intento-numero-%02d", i)}})
-		}()
-	}
-	close(inicio)
-	wg.Wait()
+	res := enParalelo(n, func(i int) *respuesta {
+		return env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: map[string]string{"username": "victima", "password": fmt.Sprintf("intento-numero-%02d", i)}})
+	})
 	fallidos := 0
 	for _, r := range res {
 		switch r.status {

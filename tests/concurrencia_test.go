@@ -2,7 +2,6 @@ package tests
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"solicitud-transporte/models"
@@ -11,26 +10,13 @@ import (
 // aLaVez lanza n peticiones a la vez y cuenta sus status (-1 cuenta los
 // 409 con un código inesperado).
 func (env *entorno) aLaVez(n int, hacer func(i int) *respuesta) map[int]int {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
 	cuenta := map[int]int{}
-	inicio := make(chan struct{})
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-inicio
-			r := hacer(i)
-			mu.Lock()
-			cuenta[r.status]++
-			if r.status == 409 && r.codigo != "TRANSICION_INVALIDA" && r.codigo != "CONFLICTO_ASIGNACION" {
-				cuenta[-1]++
-			}
-			mu.Unlock()
-		}(i)
+	for _, r := range enParalelo(n, hacer) {
+		cuenta[r.status]++
+		if r.status == 409 && r.codigo != "TRANSICION_INVALIDA" && r.codigo != "CONFLICTO_ASIGNACION" {
+			cuenta[-1]++
+		}
 	}
-	close(inicio)
-	wg.Wait()
 	return cuenta
 }
 

@@ -328,3 +328,22 @@ func fmtJSON(v any) string {
 }
 
 func asError(err error, dst **models.Error) bool { return errors.As(err, dst) }
+
+// enParalelo lanza n peticiones que arrancan a la vez y devuelve sus
+// respuestas en orden.
+func enParalelo(n int, hacer func(i int) *respuesta) []*respuesta {
+	res := make([]*respuesta, n)
+	var wg sync.WaitGroup
+	inicio := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-inicio
+			res[i] = hacer(i)
+		}()
+	}
+	close(inicio)
+	wg.Wait()
+	return res
+}

@@ -223,18 +223,8 @@ func TestMFAVerificacionConcurrente(t *testing.T) {
 				}
 			}
 			codigo := env.siguienteCodigo(cu.secreto)
-			resultados := make(chan *respuesta, n)
-			inicio := make(chan struct{})
-			for _, tok := range tokens {
-				go func() {
-					<-inicio
-					resultados <- env.verificar(tok, codigo)
-				}()
-			}
-			close(inicio)
 			exitos := 0
-			for range n {
-				r := <-resultados
+			for _, r := range enParalelo(n, func(i int) *respuesta { return env.verificar(tokens[i], codigo) }) {
 				switch {
 				case r.status == 200:
 					exitos++

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"sync"
 	"testing"
 	"time"
 )
@@ -85,20 +84,7 @@ func TestRefreshEstricto(t *testing.T) {
 
 // refrescosConcurrentes lanza n refrescos del mismo token a la vez.
 func refrescosConcurrentes(env *entorno, rt string, n int) []*respuesta {
-	res := make([]*respuesta, n)
-	var wg sync.WaitGroup
-	inicio := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-inicio
-			res[i] = env.refrescar(rt)
-		}()
-	}
-	close(inicio)
-	wg.Wait()
-	return res
+	return enParalelo(n, func(int) *respuesta { return env.refrescar(rt) })
 }
 
 func TestRefreshConcurrenteConGracia(t *testing.T) {
