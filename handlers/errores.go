@@ -67,7 +67,8 @@ func manejarError(log *slog.Logger, bodyLimit string) func(error, echo.Context) 
 		if !ok {
 			f = catalogo[models.CodigoErrorInterno]
 		}
-		if f.status >= 500 {
+		// Un cliente que se fue (contexto cancelado) no es un fallo del servidor.
+		if f.status >= 500 && c.Request().Context().Err() == nil {
 			log.LogAttrs(c.Request().Context(), slog.LevelError, "error del servidor",
 				slog.Any("requestId", c.Get(middleware.ClaveRequestID)),
 				slog.String("codigo", string(e.Codigo)), slog.String("error", err.Error()))
