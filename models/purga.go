@@ -13,9 +13,10 @@ func (a *Auth) Purgar(ctx context.Context) (int64, error) {
 	ahora := a.s.now()
 	var total int64
 	err := a.s.escribir(ctx, func(tx *gorm.DB) error {
+		vencidas := tx.Model(&Sesion{}).Select("id").Where("expira_en <= ?", ahora)
 		pasos := []*gorm.DB{
 			tx.Where("expira_en <= ?", ahora).Delete(&TokenRevocado{}),
-			tx.Where("sesion_id IN (?)", tx.Model(&Sesion{}).Select("id").Where("expira_en <= ?", ahora)).Delete(&RefreshToken{}),
+			tx.Where("sesion_id IN (?)", vencidas).Delete(&RefreshToken{}),
 			tx.Where("expira_en <= ?", ahora).Delete(&Sesion{}),
 			tx.Where("(bloqueado_hasta IS NULL OR bloqueado_hasta <= ?) AND ultimo_fallo <= ?", ahora, ahora.Add(-a.cfg.Bloqueo)).Delete(&BloqueoLogin{}),
 		}
