@@ -251,7 +251,11 @@ func (s *Store) mover(tx *gorm.DB, sol *Solicitud, accion Accion, hacia Estado, 
 func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID uint) (string, error) {
 	var v Validacion
 	var veh Vehiculo
-	if err := tx.Limit(1).Find(&veh, vehiculoID).Error; err != nil {
+	// FOR UPDATE sobre el vehículo y el motorista serializa, en una base con
+	// bloqueo por filas (PostgreSQL), dos asignaciones del mismo recurso; en
+	// SQLite ya las serializa la transacción inmediata y el dialecto lo omite.
+	porActualizar := clause.Locking{Strength: "UPDATE"}
+	if err := tx.Clauses(porActualizar).Limit(1).Find(&veh, vehiculoID).Error; err != nil {
 		return "", err
 	}
 	switch {
@@ -261,7 +265,7 @@ func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID ui
 		v.Agregar("vehiculoId", fmt.Sprintf("tiene capacidad para %d pasajeros y la solicitud es de %d", veh.Capacidad, sol.Pasajeros))
 	}
 	var mot Usuario
-	if err := tx.Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
+	if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
 		return "", err
 	}
 	if mot.ID == 0 || mot.Rol != RolMotorista || !mot.Activo {
