@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -24,13 +25,15 @@ var version = "0.1.0-dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx); err != nil {
+	if err := run(ctx, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context) error {
+// run arranca el servidor y lo apaga en orden cuando ctx termina. La
+// contraseña de administración generada (si la hay) se escribe en salida.
+func run(ctx context.Context, salida io.Writer) error {
 	cfg, err := config.Load()
 	if err != nil {
 		return err
@@ -74,7 +77,7 @@ func run(ctx context.Context) error {
 	}
 	if generada != "" {
 		// El único secreto que se imprime jamás, y solo esta vez.
-		fmt.Printf("\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
+		fmt.Fprintf(salida, "\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
 	}
 
 	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: store, Auth: auth, MFA: mfa, Log: log, Version: version})
