@@ -13,21 +13,19 @@ import (
 	"solicitud-transporte/models"
 )
 
-// Limitador es un cubo de fichas por clave (la IP del cliente): capacidad
-// porMinuto, que se rellena a porMinuto fichas por minuto. Vive en memoria de
-// esta instancia; con varias instancias cada una limita por su cuenta.
+// Limitador limita por clave (la IP del cliente) a porMinuto peticiones por
+// minuto con ráfagas de hasta porMinuto: un cubo de fichas llevado como GCRA,
+// es decir, guardando por clave solo el instante teórico en que el cubo
+// vuelve a estar lleno (aritmética entera, sin errores de redondeo). Vive en
+// memoria de esta instancia; con varias instancias cada una limita por su
+// cuenta.
 type Limitador struct {
 	mu        sync.Mutex
-	capacidad float64
-	ritmo     float64 // fichas por segundo
-	cubos     map[string]*cubo
+	capacidad int
+	intervalo time.Duration // lo que tarda en volver una ficha
+	lleno     map[string]time.Time
 	now       func() time.Time
 	limpieza  time.Time
-}
-
-type cubo struct {
-	fichas float64
-	ultimo time.Time
 }
 
 // NewLimitador crea un limitador de porMinuto peticiones por minuto.
@@ -36,8 +34,8 @@ func NewLimitador(porMinuto int, now func() time.Time) *Limitador {
 		now = time.Now
 	}
 	return &Limitador{
-		capacidad: float64(porMinuto), ritmo: float64(porMinuto) / 60,
-		cubos: map[string]*cubo{}, now: now, limpieza: now(),
+		capacidad: porMinuto, intervalo: time.Minute / time.Duration(porMinuto),
+		lleno: map[string]time.Time{}, now: now, limpieza: now(),
 	}
 }
 
@@ -48,34 +46,29 @@ func (l *Limitador) Tomar(clave string) (ok bool, restantes int, espera time.Dur
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.limpiar(ahora)
-	c := l.cubos[clave]
-	if c == nil {
-		c = &cubo{fichas: l.capacidad, ultimo: ahora}
-		l.cubos[clave] = c
+	lleno := l.lleno[clave]
+	if lleno.Before(ahora) {
+		lleno = ahora
 	}
-	if d := ahora.Sub(c.ultimo); d > 0 {
-		c.fichas = math.Min(l.capacidad, c.fichas+d.Seconds()*l.ritmo)
-		c.ultimo = ahora
+	nuevo := lleno.Add(l.intervalo)
+	tope := ahora.Add(time.Duration(l.capacidad) * l.intervalo)
+	if nuevo.After(tope) {
+		return false, 0, nuevo.Sub(tope)
 	}
-	if c.fichas >= 1 {
-		c.fichas--
-		return true, int(c.fichas), 0
-	}
-	falta := (1 - c.fichas) / l.ritmo
-	return false, 0, time.Duration(falta * float64(time.Second))
+	l.lleno[clave] = nuevo
+	return true, int(tope.Sub(nuevo) / l.intervalo), 0
 }
 
-// limpiar olvida, como mucho una vez por minuto, los cubos que ya estarían
-// llenos: recordarlos no cambia nada y así el mapa no crece sin fin.
+// limpiar olvida, como mucho una vez por minuto, las claves cuyo cubo ya
+// está lleno: recordarlas no cambia nada y así el mapa no crece sin fin.
 func (l *Limitador) limpiar(ahora time.Time) {
 	if ahora.Sub(l.limpieza) < time.Minute {
 		return
 	}
 	l.limpieza = ahora
-	lleno := time.Duration(l.capacidad / l.ritmo * float64(time.Second))
-	for k, c := range l.cubos {
-		if ahora.Sub(c.ultimo) >= lleno {
-			delete(l.cubos, k)
+	for k, t := range l.lleno {
+		if !t.After(ahora) {
+			delete(l.lleno, k)
 		}
 	}
 }
@@ -84,7 +77,7 @@ func (l *Limitador) limpiar(ahora time.Time) {
 // empiezan con prefijo, con X-RateLimit-Limit y X-RateLimit-Remaining en cada
 // respuesta y DEMASIADAS_SOLICITUDES (con los segundos de espera) al pasarse.
 func LimitarPrefijo(prefijo string, l *Limitador) echo.MiddlewareFunc {
-	limite := strconv.Itoa(int(l.capacidad))
+	limite := strconv.Itoa(l.capacidad)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			// Las preflight CORS las manda el navegador solo: no gastan cupo.

@@ -50,7 +50,7 @@ func TestLimitadorOlvidaCubosLlenos(t *testing.T) {
 	}
 	r.t = r.t.Add(2 * time.Minute)
 	l.Tomar("otra")
-	if n := len(l.cubos); n != 1 {
+	if n := len(l.lleno); n != 1 {
 		t.Fatalf("%d cubos tras la limpieza, want 1", n)
 	}
 }
