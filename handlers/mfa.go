@@ -3,7 +3,6 @@ package handlers
 import (
 	"encoding/base64"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -123,11 +122,11 @@ func (a *API) regenerarCodigosMFA(c echo.Context) error {
 
 // restablecerMFA es POST /usuarios/{id}/mfa/restablecer (solo admin).
 func (a *API) restablecerMFA(c echo.Context) error {
-	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
-	if err != nil || id == 0 {
-		return models.Errorf(models.CodigoNoEncontrado, "El usuario %s no existe.", c.Param("id"))
+	id, err := idDe(c)
+	if err != nil {
+		return err
 	}
-	if err := a.mfa.Restablecer(c.Request().Context(), actorDe(c), uint(id)); err != nil {
+	if err := a.mfa.Restablecer(c.Request().Context(), actorDe(c), id); err != nil {
 		return err
 	}
 	return responder(c, http.StatusOK, "MFA restablecido exitosamente", nil)

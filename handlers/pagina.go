@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -42,30 +41,4 @@ func idDe(c echo.Context) (uint, error) {
 type referenciaDTO struct {
 	ID       uint   `json:"id"`
 	Username string `json:"username"`
-}
-
-// opcional lee un campo JSON distinguiendo "ausente" de null (PATCH).
-type opcional[T any] struct {
-	presente bool
-	valor    *T
-}
-
-// UnmarshalJSON marca el campo como presente (también con null, que deja
-// valor en nil); encoding/json solo lo llama si la clave viene en el cuerpo.
-func (o *opcional[T]) UnmarshalJSON(b []byte) error {
-	o.presente = true
-	if string(b) == "null" {
-		o.valor = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.valor = &v
-	return nil
-}
-
-func (o opcional[T]) modelo() models.Opcional[T] {
-	return models.Opcional[T]{Presente: o.presente, Valor: o.valor}
 }

@@ -120,14 +120,14 @@ func (a *API) verSolicitud(c echo.Context) error {
 // edicionSolicitudDTO es el cuerpo de PATCH: campos ausentes no cambian;
 // fechaRegreso null la borra.
 type edicionSolicitudDTO struct {
-	Origen        *string          `json:"origen"`
-	Destino       *string          `json:"destino"`
-	FechaSalida   *string          `json:"fechaSalida"`
-	FechaRegreso  opcional[string] `json:"fechaRegreso"`
-	Motivo        *string          `json:"motivo"`
-	Pasajeros     *int             `json:"pasajeros"`
-	Observaciones *string          `json:"observaciones"`
-	Version       *int             `json:"version"`
+	Origen        *string                 `json:"origen"`
+	Destino       *string                 `json:"destino"`
+	FechaSalida   *string                 `json:"fechaSalida"`
+	FechaRegreso  models.Opcional[string] `json:"fechaRegreso"`
+	Motivo        *string                 `json:"motivo"`
+	Pasajeros     *int                    `json:"pasajeros"`
+	Observaciones *string                 `json:"observaciones"`
+	Version       *int                    `json:"version"`
 }
 
 // editarSolicitud es PATCH /solicitud/{id}.
@@ -141,7 +141,7 @@ func (a *API) editarSolicitud(c echo.Context) error {
 		return err
 	}
 	s, err := a.store.EditarSolicitud(c.Request().Context(), actorDe(c), id, models.EdicionSolicitud{
-		Origen: in.Origen, Destino: in.Destino, FechaSalida: in.FechaSalida, FechaRegreso: in.FechaRegreso.modelo(),
+		Origen: in.Origen, Destino: in.Destino, FechaSalida: in.FechaSalida, FechaRegreso: in.FechaRegreso,
 		Motivo: in.Motivo, Pasajeros: in.Pasajeros, Observaciones: in.Observaciones, Version: in.Version,
 	})
 	if err != nil {

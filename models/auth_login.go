@@ -30,21 +30,34 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	var uid *uint
+	if u != nil {
+		uid = &u.ID
+	}
 	clave := claveBloqueo(u, identificador)
 	if err := a.reservarIntento(ctx, clave); err != nil {
+		if CodigoDe(err) == CodigoDemasiadasSolicitudes {
+			a.auditarRechazo(ctx, uid, "rechazado: identidad bloqueada temporalmente")
+		}
 		return nil, err
 	}
+	// Reservado el intento, el resto ocurre aunque el cliente se vaya: un
+	// intento a medias no debe quedar contado sin su resultado ni su auditoría.
+	ctx, cancelar := sinCancelar(ctx)
+	defer cancelar()
 
 	hash := a.s.hashFalso
 	if u != nil {
 		hash = u.PasswordHash
 	}
 	if !passwordCorrecta(hash, password) || u == nil {
-		var uid *uint
-		if u != nil {
-			uid = &u.ID
+		detalle := "contraseña incorrecta"
+		if u == nil {
+			// El identificador no se guarda: podría ser una contraseña
+			// escrita en el campo equivocado.
+			detalle = "identificador desconocido"
 		}
-		return nil, a.RegistrarFallo(ctx, clave, uid, EventoLoginFallido, "identificador: "+recortar(identificador, 100))
+		return nil, a.RegistrarFallo(ctx, clave, uid, EventoLoginFallido, detalle)
 	}
 	if !u.Activo || u.MFAHabilitado {
 		// La contraseña era correcta: el intento reservado no cuenta como
@@ -54,7 +67,11 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 		}
 	}
 	if !u.Activo {
+		a.auditarRechazo(ctx, uid, "rechazado: cuenta desactivada")
 		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
+	}
+	if err := a.s.rehashSiCambioCosto(ctx, u, password); err != nil {
+		return nil, err
 	}
 	if u.MFAHabilitado {
 		ahora := a.s.now()
@@ -70,6 +87,24 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 		return nil, err
 	}
 	return &ResultadoLogin{Tokens: par}, nil
+}
+
+// sinCancelar devuelve un contexto que no se cancela con la petición pero
+// tiene su propio plazo, para terminar escrituras que no deben quedar a medias.
+func sinCancelar(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), plazoEscritura)
+}
+
+// auditarRechazo deja constancia de un login rechazado sin comprobar la
+// contraseña (bloqueo) o con la contraseña correcta de una cuenta
+// desactivada. Es lo último que hace el intento: si la auditoría falla, la
+// respuesta al cliente no cambia.
+func (a *Auth) auditarRechazo(ctx context.Context, usuarioID *uint, detalle string) {
+	ctx, cancelar := sinCancelar(ctx)
+	defer cancelar()
+	_ = a.s.escribir(ctx, func(tx *gorm.DB) error {
+		return a.s.auditar(ctx, tx, EventoLoginFallido, usuarioID, nil, detalle)
+	})
 }
 
 // IniciarSesion crea una sesión para u (ya autenticado) y emite sus tokens.

@@ -102,16 +102,6 @@ func (v *Validacion) Agregar(campo, mensaje string) {
 	v.campos = append(v.campos, ErrorCampo{Campo: campo, Mensaje: mensaje})
 }
 
-// Tiene indica si ya hay un error en campo.
-func (v *Validacion) Tiene(campo string) bool {
-	for _, c := range v.campos {
-		if c.Campo == campo {
-			return true
-		}
-	}
-	return false
-}
-
 // Err devuelve nil si no hubo errores, o un VALIDACION con todos los campos.
 func (v *Validacion) Err() error {
 	if len(v.campos) == 0 {

@@ -109,6 +109,9 @@ func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recupera
 	if err := m.a.reservarIntento(ctx, ClaveBloqueoUsuario(u.ID)); err != nil {
 		return err
 	}
+	// Reservado el intento, el resto ocurre aunque el cliente se vaya (ver Login).
+	ctx, cancelar := sinCancelar(ctx)
+	defer cancelar()
 	secreto, err := m.cifrado.abrir(u.ID, u.MFASecreto)
 	if err != nil {
 		return ErrorInterno(err)

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -99,13 +100,9 @@ type datosSolicitud struct {
 	pasajeros                              int
 }
 
-// Validar comprueba cada campo (nombres como en el JSON) con ahora como
-// referencia de "futuro". Error: VALIDACION con un error por campo.
-func (n NuevaSolicitud) Validar(ahora time.Time) error {
-	_, err := n.validar(ahora)
-	return err
-}
-
+// validar comprueba cada campo (nombres como en el JSON) con ahora como
+// referencia de "futuro" y devuelve los datos limpios. Error: VALIDACION con
+// un error por campo.
 func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
 	var v Validacion
 	d := datosSolicitud{
@@ -191,6 +188,22 @@ type EdicionSolicitud struct {
 type Opcional[T any] struct {
 	Presente bool
 	Valor    *T
+}
+
+// UnmarshalJSON marca el campo como presente (también con null, que deja
+// Valor en nil); encoding/json solo lo llama si la clave viene en el cuerpo.
+func (o *Opcional[T]) UnmarshalJSON(b []byte) error {
+	o.Presente = true
+	if string(b) == "null" {
+		o.Valor = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.Valor = &v
+	return nil
 }
 
 // aplicar combina la edición con s y devuelve la solicitud resultante como

@@ -171,20 +171,9 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ahora devuelve la hora actual del reloj del store, en UTC.
-func (s *Store) Ahora() time.Time { return s.now() }
-
-// Ping comprueba que la base de datos responde, en lectura y en escritura.
+// Ping comprueba que la base de datos responde. Usa el pool de lectura: la
+// conexión de escritura puede estar ocupada sin que la base esté caída.
 func (s *Store) Ping(ctx context.Context) error {
-	for _, db := range []*gorm.DB{s.r, s.w} {
-		sqlDB, err := db.DB()
-		if err != nil {
-			return traducir(err)
-		}
-		if err := sqlDB.PingContext(ctx); err != nil {
-			return traducir(err)
-		}
-	}
 	var uno int
 	if err := s.r.WithContext(ctx).Raw("SELECT 1").Scan(&uno).Error; err != nil {
 		return traducir(err)
@@ -192,8 +181,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// plazoEscritura acota la espera por la única conexión de escritura: con la
+// base saturada, el cliente recibe 503 en vez de esperar sin fin.
+const plazoEscritura = 5 * time.Second
+
 // escribir ejecuta fn en una transacción de escritura y traduce el error.
+// Las escrituras no se anidan: el store tiene una sola conexión de escritura.
 func (s *Store) escribir(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	ctx, cancelar := context.WithTimeout(ctx, plazoEscritura)
+	defer cancelar()
 	return traducir(s.w.WithContext(ctx).Transaction(fn))
 }
 

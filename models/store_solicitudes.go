@@ -118,7 +118,7 @@ func (s *Store) Solicitud(ctx context.Context, actor *Actor, id uint) (*Solicitu
 func (s *Store) HistorialSolicitud(ctx context.Context, actor *Actor, id uint) ([]Historial, error) {
 	db := s.leer(ctx)
 	if _, err := cargarVisible(db, actor, id); err != nil {
-		return nil, err
+		return nil, traducir(err)
 	}
 	var h []Historial
 	err := db.Preload("Usuario", func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }).
