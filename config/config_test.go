@@ -90,6 +90,8 @@ func TestValoresInvalidos(t *testing.T) {
 		{"valor cero", map[string]string{"JWT_ACCESS_TOKEN_EXP_VALUE": "0"}, "JWT_ACCESS_TOKEN_EXP_VALUE"},
 		{"valor negativo", map[string]string{"JWT_REFRESH_TOKEN_EXP_VALUE": "-5"}, "JWT_REFRESH_TOKEN_EXP_VALUE"},
 		{"valor texto", map[string]string{"SESSION_MAX_AGE_VALUE": "siete"}, "SESSION_MAX_AGE_VALUE"},
+		{"valor que desborda", map[string]string{"JWT_ACCESS_TOKEN_EXP_VALUE": "200000", "JWT_ACCESS_TOKEN_EXP_UNIT": "days"}, "JWT_ACCESS_TOKEN_EXP_VALUE"},
+		{"más de diez años", map[string]string{"SESSION_MAX_AGE_VALUE": "3651"}, "SESSION_MAX_AGE_VALUE"},
 		{"gracia negativa", map[string]string{"REFRESH_REUSE_GRACE_SECONDS": "-1"}, "REFRESH_REUSE_GRACE_SECONDS"},
 		{"costo bajo", map[string]string{"PASSWORD_HASH_COST": "4"}, "PASSWORD_HASH_COST"},
 		{"costo alto", map[string]string{"PASSWORD_HASH_COST": "15"}, "PASSWORD_HASH_COST"},

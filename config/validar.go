@@ -27,11 +27,11 @@ var permitido = map[string]string{
 	"DB_DSN":                      "una ruta de archivo (sqlite) o una URL postgres://",
 	"JWT_SECRET":                  "al menos 32 caracteres (obligatorio en producción)",
 	"JWT_ALGORITHM":               "HS256, HS384 o HS512",
-	"JWT_ACCESS_TOKEN_EXP_VALUE":  "un número entero positivo",
+	"JWT_ACCESS_TOKEN_EXP_VALUE":  "un número entero positivo (como mucho diez años con su unidad)",
 	"JWT_ACCESS_TOKEN_EXP_UNIT":   unidadesPermitidas,
-	"JWT_REFRESH_TOKEN_EXP_VALUE": "un número entero positivo",
+	"JWT_REFRESH_TOKEN_EXP_VALUE": "un número entero positivo (como mucho diez años con su unidad)",
 	"JWT_REFRESH_TOKEN_EXP_UNIT":  unidadesPermitidas,
-	"SESSION_MAX_AGE_VALUE":       "un número entero positivo",
+	"SESSION_MAX_AGE_VALUE":       "un número entero positivo (como mucho diez años con su unidad)",
 	"SESSION_MAX_AGE_UNIT":        unidadesPermitidas,
 	"REFRESH_REUSE_GRACE_SECONDS": "un número entero entre 0 y 300",
 	"PASSWORD_HASH_COST":          "un número entero entre 10 y 14 (con APP_ENV=test, entre 4 y 14)",
@@ -53,6 +53,9 @@ var permitido = map[string]string{
 	"LOG_FORMAT":                  "text o json",
 	"TIMEZONE":                    "un nombre de zona horaria IANA, como America/El_Salvador",
 }
+
+// duracionMaxima acota las vidas de tokens y sesiones.
+const duracionMaxima = 3650 * 24 * time.Hour
 
 // secretas no se citan nunca en un mensaje.
 var secretas = map[string]bool{"JWT_SECRET": true, "API_PASSWORD": true, "MFA_ENCRYPTION_KEY": true}
@@ -160,6 +163,22 @@ func (c *Config) Validate() error {
 	for _, p := range positivos {
 		if p.v < 1 {
 			return errVar(p.clave, strconv.Itoa(p.v))
+		}
+	}
+	// Una vida absurda (200000 días) desbordaría time.Duration y daría
+	// tokens ya vencidos: se acota a diez años.
+	for _, d := range []struct {
+		clave  string
+		valor  int
+		unidad Unidad
+	}{
+		{"JWT_ACCESS_TOKEN_EXP_VALUE", c.AccessExpValue, c.AccessExpUnit},
+		{"JWT_REFRESH_TOKEN_EXP_VALUE", c.RefreshExpValue, c.RefreshExpUnit},
+		{"SESSION_MAX_AGE_VALUE", c.SessionMaxValue, c.SessionMaxUnit},
+	} {
+		// Se compara antes de multiplicar, así no hay desbordamiento posible.
+		if d.unidad <= 0 || int64(d.valor) > int64(duracionMaxima/time.Duration(d.unidad)) {
+			return errVar(d.clave, strconv.Itoa(d.valor))
 		}
 	}
 	for _, p := range c.TrustedProxies {

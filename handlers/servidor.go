@@ -60,9 +60,11 @@ func NewServer(d Deps) *echo.Echo {
 	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
 	// Orden: id de petición → registro (que entrega los errores al manejador
 	// central) → recuperación de panics (dentro del registro, así un panic
-	// también queda registrado como 500) → límite de cuerpo → CORS → /auth/*.
-	e.Use(middleware.RequestID(), middleware.Registro(d.Log), middleware.Recuperar(),
-		limiteCuerpo(d.Config.BodyLimitBytes))
+	// también queda registrado como 500) → cabeceras de seguridad y CORS →
+	// /auth/* (no-store y límite de tasa) → límite de cuerpo. El límite de
+	// cuerpo va al final para que también un 413 lleve las cabeceras de
+	// /auth/* y de CORS, y cuente para el límite de tasa.
+	e.Use(middleware.RequestID(), middleware.Registro(d.Log), middleware.Recuperar())
 	e.Use(echomw.SecureWithConfig(echomw.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "no-referrer"}))
 	if len(d.Config.CORSAllowedOrigins) > 0 {
 		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{
@@ -73,7 +75,8 @@ func NewServer(d Deps) *echo.Echo {
 		}))
 	}
 	e.Use(middleware.SinCache("/auth/"),
-		middleware.LimitarPrefijo("/auth/", middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)))
+		middleware.LimitarPrefijo("/auth/", middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)),
+		limiteCuerpo(d.Config.BodyLimitBytes))
 
 	auth := middleware.Autenticar(d.Auth)
 	a.registrarSalud(e)

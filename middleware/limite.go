@@ -3,6 +3,7 @@ package middleware
 import (
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,7 +85,7 @@ func LimitarPrefijo(prefijo string, l *Limitador) echo.MiddlewareFunc {
 			if !strings.HasPrefix(c.Request().URL.Path, prefijo) || c.Request().Method == http.MethodOptions {
 				return next(c)
 			}
-			ok, restantes, espera := l.Tomar(c.RealIP())
+			ok, restantes, espera := l.Tomar(claveCliente(c.RealIP()))
 			h := c.Response().Header()
 			h.Set("X-RateLimit-Limit", limite)
 			h.Set("X-RateLimit-Remaining", strconv.Itoa(restantes))
@@ -102,6 +103,20 @@ func LimitarPrefijo(prefijo string, l *Limitador) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// claveCliente agrupa las direcciones IPv6 por su /64: un cliente suele
+// tener el prefijo entero y podría rotar direcciones dentro de él.
+func claveCliente(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // SinCache pone Cache-Control: no-store en las respuestas bajo prefijo, que

@@ -54,3 +54,18 @@ func TestLimitadorOlvidaCubosLlenos(t *testing.T) {
 		t.Fatalf("%d cubos tras la limpieza, want 1", n)
 	}
 }
+
+func TestClaveCliente(t *testing.T) {
+	casos := map[string]string{
+		"203.0.113.7":               "203.0.113.7",
+		"::ffff:203.0.113.7":        "::ffff:203.0.113.7",
+		"2001:db8:1:2:aaaa::1":      "2001:db8:1:2::/64",
+		"2001:db8:1:2:bbbb:cccc::9": "2001:db8:1:2::/64",
+		"no-es-ip":                  "no-es-ip",
+	}
+	for ip, want := range casos {
+		if got := claveCliente(ip); got != want {
+			t.Errorf("claveCliente(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}

@@ -95,6 +95,13 @@ func TestCatalogoErrores(t *testing.T) {
 		}
 	})
 
+	t.Run("413 bajo /auth lleva no-store y límite de tasa", func(t *testing.T) {
+		r := env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: grande}).esperar(t, 413, "CUERPO_DEMASIADO_GRANDE")
+		if r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-RateLimit-Limit") == "" {
+			t.Fatalf("cabeceras: %v", r.header)
+		}
+	})
+
 	t.Run("HEAD sin cuerpo", func(t *testing.T) {
 		req := httptest.NewRequest("HEAD", "/no/existe", nil)
 		rec := httptest.NewRecorder()
