@@ -10,9 +10,11 @@ import (
 )
 
 // AsegurarAdmin crea la cuenta de administración si falta, o la pone al día:
-// un password no vacío se (re)aplica, y la cuenta queda admin y activa para
-// que el sistema nunca se quede sin administrador. Si la cuenta no existía y
-// password está vacío, genera una y la devuelve (la única vez que se ve).
+// un password no vacío se (re)aplica, igual que un email no vacío. El rol y
+// el estado de una cuenta existente no se tocan: si otro admin la desactivó
+// (p. ej. por sospecha de robo), reiniciar no debe reactivarla. Si la cuenta
+// no existía y password está vacío, genera una y la devuelve (la única vez
+// que se ve).
 // Errores: VALIDACION si username, email o password incumplen la política.
 func (a *Auth) AsegurarAdmin(ctx context.Context, username, password, email string) (generada string, err error) {
 	var v Validacion
@@ -56,12 +58,6 @@ func (a *Auth) AsegurarAdmin(ctx context.Context, username, password, email stri
 	}
 
 	cambios := map[string]any{}
-	if u.Rol != RolAdmin {
-		cambios["rol"] = RolAdmin
-	}
-	if !u.Activo {
-		cambios["activo"] = true
-	}
 	if email != "" && u.EmailTexto() != email {
 		cambios["email"], cambios["email_norm"] = ptrNorm(email)
 	}

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"solicitud-transporte/models"
@@ -44,4 +45,18 @@ func TestCuentaAdministracion(t *testing.T) {
 		t.Fatalf("password generada = %q, %v", gen, err)
 	}
 	env.login("jefa", gen)
+}
+
+// TestAdminDesactivadoSigueDesactivado: reiniciar no reactiva una cuenta
+// API_USER que otro admin desactivó.
+func TestAdminDesactivadoSigueDesactivado(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	otro := env.loginComo("segunda.admin", models.RolAdmin)
+	api := env.loginAdmin()
+	env.hacer(peticion{metodo: "PATCH", ruta: fmt.Sprintf("/usuarios/%d", api.User.ID), token: otro.AccessToken,
+		cuerpo: map[string]any{"activo": false}}).esperar(t, 200, "")
+	env.reiniciar()
+	env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: map[string]string{"username": adminUser, "password": adminPass}}).
+		esperar(t, 403, "USUARIO_INACTIVO")
 }
