@@ -32,6 +32,9 @@ type Config struct {
 	Port     int    `envconfig:"PORT" default:"8000"`
 	DBDriver string `envconfig:"DB_DRIVER" default:"sqlite"`
 	DBDSN    string `envconfig:"DB_DSN" default:"data/solicitud_transporte.db"`
+	// DBTimeout acota la espera por la base (la única conexión de escritura
+	// de SQLite, su bloqueo) antes de contestar 503.
+	DBTimeout time.Duration `envconfig:"DB_TIMEOUT" default:"5s"`
 
 	JWTSecret        string `envconfig:"JWT_SECRET"`
 	JWTAlgorithm     string `envconfig:"JWT_ALGORITHM" default:"HS256"`

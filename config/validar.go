@@ -25,6 +25,7 @@ var permitido = map[string]string{
 	"PORT":                        "un número entero entre 1 y 65535",
 	"DB_DRIVER":                   "sqlite o postgres",
 	"DB_DSN":                      "una ruta de archivo (sqlite) o una URL postgres://",
+	"DB_TIMEOUT":                  "una duración entre 100ms y 10m, como 5s o 1500ms",
 	"JWT_SECRET":                  "al menos 32 caracteres (obligatorio en producción)",
 	"JWT_ALGORITHM":               "HS256, HS384 o HS512",
 	"JWT_ACCESS_TOKEN_EXP_VALUE":  "un número entero positivo (como mucho diez años con su unidad)",
@@ -128,6 +129,8 @@ func (c *Config) Validate() error {
 		return errVar("PORT", strconv.Itoa(c.Port))
 	case !en(c.DBDriver, "sqlite", "postgres"):
 		return errVar("DB_DRIVER", c.DBDriver)
+	case c.DBTimeout < 100*time.Millisecond || c.DBTimeout > 10*time.Minute:
+		return errVar("DB_TIMEOUT", c.DBTimeout.String())
 	case strings.TrimSpace(c.DBDSN) == "",
 		c.DBDriver == "postgres" && !strings.HasPrefix(c.DBDSN, "postgres://") && !strings.HasPrefix(c.DBDSN, "postgresql://"):
 		return errVar("DB_DSN", "")

@@ -43,8 +43,7 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	}
 	// Reservado el intento, el resto ocurre aunque el cliente se vaya: un
 	// intento a medias no debe quedar contado sin su resultado ni su auditoría.
-	ctx, cancelar := sinCancelar(ctx)
-	defer cancelar()
+	ctx = context.WithoutCancel(ctx)
 
 	hash := a.s.hashFalso
 	if u != nil {
@@ -89,19 +88,12 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	return &ResultadoLogin{Tokens: par}, nil
 }
 
-// sinCancelar devuelve un contexto que no se cancela con la petición pero
-// tiene su propio plazo, para terminar escrituras que no deben quedar a medias.
-func sinCancelar(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), plazoEscritura)
-}
-
 // auditarRechazo deja constancia de un login rechazado sin comprobar la
 // contraseña (bloqueo) o con la contraseña correcta de una cuenta
 // desactivada. Es lo último que hace el intento: si la auditoría falla, la
 // respuesta al cliente no cambia.
 func (a *Auth) auditarRechazo(ctx context.Context, usuarioID *uint, detalle string) {
-	ctx, cancelar := sinCancelar(ctx)
-	defer cancelar()
+	ctx = context.WithoutCancel(ctx)
 	_ = a.s.escribir(ctx, func(tx *gorm.DB) error {
 		return a.s.auditar(ctx, tx, EventoLoginFallido, usuarioID, nil, detalle)
 	})

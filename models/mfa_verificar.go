@@ -110,8 +110,7 @@ func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recupera
 		return err
 	}
 	// Reservado el intento, el resto ocurre aunque el cliente se vaya (ver Login).
-	ctx, cancelar := sinCancelar(ctx)
-	defer cancelar()
+	ctx = context.WithoutCancel(ctx)
 	secreto, err := m.cifrado.abrir(u.ID, u.MFASecreto)
 	if err != nil {
 		return ErrorInterno(err)

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -29,6 +31,9 @@ type OpcionesStore struct {
 	// Ubicacion es la zona de TIMEZONE: define dónde termina "el día" de una
 	// fecha de salida sin regreso y de un filtro YYYY-MM-DD; nil usa UTC.
 	Ubicacion *time.Location
+	// Plazo es DB_TIMEOUT: la espera máxima por el escritor y por el bloqueo
+	// de la base antes de contestar 503; cero usa 5 s.
+	Plazo time.Duration
 }
 
 // Store es el acceso a la base de datos. Las escrituras van por una sola
@@ -37,6 +42,12 @@ type OpcionesStore struct {
 // orden y respetando el contexto. Las lecturas usan un pool (r).
 type Store struct {
 	w, r *gorm.DB
+	// turno es el permiso de usar la conexión de escritura (capacidad 1).
+	// Esperarlo respeta el contexto del cliente; lo que se hace con él, no
+	// (ver conEscritor).
+	turno chan struct{}
+	// plazo es DB_TIMEOUT.
+	plazo time.Duration
 	// consultaActor es la consulta de cada petición autenticada, preparada
 	// una vez en el dialecto de la base (ver sqlActor).
 	consultaActor *sql.Stmt
@@ -57,6 +68,9 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if o.Ubicacion == nil {
 		o.Ubicacion = time.UTC
 	}
+	if o.Plazo <= 0 {
+		o.Plazo = 5 * time.Second
+	}
 	if o.Driver != "" && o.Driver != "sqlite" {
 		return nil, fmt.Errorf("DB_DRIVER=%s no está incluido en esta compilación; use sqlite", o.Driver)
 	}
@@ -68,7 +82,10 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	// WAL deja leer mientras se escribe; busy_timeout espera en vez de fallar;
 	// _txlock=immediate toma el bloqueo de escritura al empezar la transacción,
 	// así nunca falla al subir de lector a escritor a mitad de camino.
-	base := o.DSN + "?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL"
+	// busy_timeout es DB_TIMEOUT: lo que un escritor espera el bloqueo que
+	// tiene otro proceso, medido por SQLite y no por un contexto (ver
+	// conEscritor).
+	base := fmt.Sprintf("%s?_foreign_keys=on&_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL", o.DSN, o.Plazo.Milliseconds())
 	cfg := func() *gorm.Config {
 		return &gorm.Config{
 			TranslateError: true,
@@ -101,7 +118,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)
 	}
-	if err := optimizar(ctx, w); err != nil {
+	if err := optimizar(w.WithContext(ctx)); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("optimizar base de datos: %w", err)
 	}
@@ -120,7 +137,8 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{w: w, r: r, now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
+	s := &Store{w: w, r: r, turno: make(chan struct{}, 1), plazo: o.Plazo,
+		now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
 	if s.consultaActor, err = rdb.PrepareContext(ctx, sqlActor); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("preparar consultas: %w", err)
@@ -135,7 +153,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 // Optimizar pone al día las estadísticas del planificador; el servidor lo
 // llama con la purga periódica, porque un proceso largo no las renueva solo.
 func (s *Store) Optimizar(ctx context.Context) error {
-	return traducir(optimizar(ctx, s.w))
+	return s.conEscritor(ctx, func(w *gorm.DB) error { return optimizar(w) })
 }
 
 // optimizar es la parte propia de SQLite de Optimizar. Sin estadísticas,
@@ -143,11 +161,26 @@ func (s *Store) Optimizar(ctx context.Context) error {
 // (solicitante_id OR motorista_id) recorre todas las solicitudes de un estado
 // en vez de las suyas. optimize=0x10002 corre un ANALYZE acotado
 // (analysis_limit) solo en las tablas que lo necesitan.
-func optimizar(ctx context.Context, w *gorm.DB) error {
-	if err := w.WithContext(ctx).Exec("PRAGMA analysis_limit=1000").Error; err != nil {
-		return err
+//
+// Los PRAGMA se leen como filas y no con Exec: analysis_limit devuelve una
+// fila, y una sentencia preparada (PrepareStmt) ejecutada con Exec se queda
+// a mitad de camino (mattn no la reinicia tras SQLITE_ROW). Con una
+// sentencia activa para siempre, SQLite nunca borra la marca de un
+// sqlite3_interrupt, y cada sentencia posterior de esa conexión falla con
+// "interrupted" (issue 14).
+func optimizar(w *gorm.DB) error {
+	for _, pragma := range []string{"PRAGMA analysis_limit=1000", "PRAGMA optimize=0x10002"} {
+		filas, err := w.Raw(pragma).Rows()
+		if err != nil {
+			return err
+		}
+		for filas.Next() {
+		}
+		if err := errors.Join(filas.Err(), filas.Close()); err != nil {
+			return err
+		}
 	}
-	return w.WithContext(ctx).Exec("PRAGMA optimize=0x10002").Error
+	return nil
 }
 
 // sqlActor lee el usuario y si el jti o la sesión están en la lista negra en
@@ -171,26 +204,80 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
-// Ping comprueba que la base de datos responde. Usa el pool de lectura: la
-// conexión de escritura puede estar ocupada sin que la base esté caída.
+// Ping comprueba que la base responde a lecturas y que se puede escribir:
+// toma el bloqueo de escritura con una transacción vacía. Un escritor que no
+// puede escribir (otro proceso con el bloqueo, una conexión dañada) es una
+// base que no sirve, aunque las lecturas respondan.
 func (s *Store) Ping(ctx context.Context) error {
+	lectura, cancelar := context.WithTimeout(ctx, s.plazo)
+	defer cancelar()
 	var uno int
-	if err := s.r.WithContext(ctx).Raw("SELECT 1").Scan(&uno).Error; err != nil {
+	if err := s.r.WithContext(lectura).Raw("SELECT 1").Scan(&uno).Error; err != nil {
 		return traducir(err)
 	}
-	return nil
+	return s.escribir(ctx, func(*gorm.DB) error { return nil })
 }
-
-// plazoEscritura acota la espera por la única conexión de escritura: con la
-// base saturada, el cliente recibe 503 en vez de esperar sin fin.
-const plazoEscritura = 5 * time.Second
 
 // escribir ejecuta fn en una transacción de escritura y traduce el error.
 // Las escrituras no se anidan: el store tiene una sola conexión de escritura.
 func (s *Store) escribir(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	ctx, cancelar := context.WithTimeout(ctx, plazoEscritura)
+	return s.conEscritor(ctx, func(w *gorm.DB) error { return w.Transaction(fn) })
+}
+
+// conEscritor da a fn la conexión de escritura, en turno.
+//
+// El turno se espera como mucho DB_TIMEOUT y se abandona si el cliente se va:
+// eso es 503 sin haber tocado la base. Una vez con el turno, fn corre sin la
+// cancelación del cliente: cancelar una sentencia de SQLite es un
+// sqlite3_interrupt sobre la conexión compartida, y un cliente que cuelga no
+// debe dejar una escritura a medias ni tocar la de nadie más. Lo que fn espera
+// a la base (el bloqueo de otro proceso) lo acota busy_timeout = DB_TIMEOUT.
+//
+// Si fn falla por algo que no es una regla del dominio ni una restricción,
+// la conexión se descarta y la siguiente escritura abre otra: una conexión
+// en un estado dudoso nunca se reutiliza.
+func (s *Store) conEscritor(ctx context.Context, fn func(w *gorm.DB) error) error {
+	espera, cancelar := context.WithTimeout(ctx, s.plazo)
 	defer cancelar()
-	return traducir(s.w.WithContext(ctx).Transaction(fn))
+	select {
+	case s.turno <- struct{}{}:
+	case <-espera.Done():
+		return &Error{Codigo: CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: espera.Err()}
+	}
+	defer func() { <-s.turno }()
+	err := traducir(fn(s.w.WithContext(context.WithoutCancel(ctx))))
+	if conexionDudosa(err) {
+		s.descartarEscritor()
+	}
+	return err
+}
+
+// conexionDudosa dice si err, ya traducido, puede venir de la conexión y no
+// de los datos: un error interno o una base que no respondió.
+func conexionDudosa(err error) bool {
+	var e *Error
+	return err != nil && errors.As(err, &e) &&
+		(e.Codigo == CodigoErrorInterno || e.Codigo == CodigoServicioNoDisponible)
+}
+
+// descartarEscritor cierra la conexión de escritura (el llamador tiene el
+// turno, así que está libre); database/sql abre otra en la próxima escritura
+// y vuelve a preparar en ella las sentencias del caché.
+func (s *Store) descartarEscritor() {
+	sqlDB, err := s.w.DB()
+	if err != nil {
+		return
+	}
+	ctx, cancelar := context.WithTimeout(context.Background(), time.Second)
+	defer cancelar()
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return
+	}
+	// Raw con driver.ErrBadConn es la forma de database/sql de retirar una
+	// conexión del pool: la cierra en vez de devolverla.
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
 }
 
 // leer devuelve la conexión de lectura con el contexto.
@@ -212,10 +299,17 @@ func traducir(err error) error {
 		return &Error{Codigo: CodigoConflicto, Detalle: "Ya existe un registro con ese valor.", Err: err}
 	case esOcupado(err):
 		return &Error{Codigo: CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: err}
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), esInterrumpido(err):
 		return &Error{Codigo: CodigoServicioNoDisponible, Detalle: "La base de datos no respondió a tiempo.", Err: err}
 	}
 	return ErrorInterno(err)
+}
+
+// esInterrumpido reconoce una sentencia cortada por sqlite3_interrupt (una
+// lectura cuyo cliente se fue).
+func esInterrumpido(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrInterrupt
 }
 
 // esOcupado reconoce el "database is locked"/"busy" de SQLite y una base

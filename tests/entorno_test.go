@@ -58,7 +58,7 @@ func configPrueba(t testing.TB, dir string) *config.Config {
 		AppEnv: config.EntornoPrueba, Port: 8000, DBDriver: "sqlite", DBDSN: filepath.Join(dir, "t.db"),
 		JWTSecret: "secreto-de-pruebas-de-al-menos-32-caracteres", JWTAlgorithm: "HS256",
 		AccessExpValue: 60, RefreshExpValue: 24, SessionMaxValue: 7, RefreshGraceSecs: 10,
-		PasswordHashCost: bcrypt.MinCost, JWTIssuer: "solicitud-transporte", JWTAudience: "solicitud-transporte-api",
+		DBTimeout: 5 * time.Second, PasswordHashCost: bcrypt.MinCost, JWTIssuer: "solicitud-transporte", JWTAudience: "solicitud-transporte-api",
 		APIUser: adminUser, APIPassword: adminPass, MFAIssuerName: "ONI_Justicia", MFAValidWindow: 1,
 		RateLimitAuthPerMinute: 100000, LoginMaxFailed: 5, LoginLockoutMinutes: 15,
 		BodyLimit: "1M", LogLevel: "info", LogFormat: "text", Timezone: "America/El_Salvador",
@@ -117,7 +117,7 @@ func (env *entorno) arrancar() {
 	t := env.t
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now, Ubicacion: env.cfg.Ubicacion})
+	store, err := models.Open(ctx, models.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now, Ubicacion: env.cfg.Ubicacion, Plazo: env.cfg.DBTimeout})
 	if err != nil {
 		t.Fatalf("abrir store: %v", err)
 	}

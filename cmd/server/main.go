@@ -43,7 +43,7 @@ func run(ctx context.Context, salida io.Writer) error {
 		log.Warn(aviso)
 	}
 
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion})
+	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,120 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// abrirPrueba abre un store sobre un archivo temporal con el plazo dado.
+func abrirPrueba(t *testing.T, plazo time.Duration) (*Store, string) {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "t.db")
+	s, err := Open(context.Background(), OpcionesStore{DSN: dsn, CostoHash: bcrypt.MinCost, Plazo: plazo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, dsn
+}
+
+// crearN crea un usuario nuevo por llamada y devuelve el error.
+func crearN(s *Store, n int) error {
+	_, err := s.CrearUsuario(context.Background(), nil, NuevoUsuario{
+		Username: fmt.Sprintf("usuario%d", n), Password: "clave-de-prueba-larga", Rol: RolSolicitante,
+	})
+	return err
+}
+
+// TestEscritorTrasBloqueoAjeno (issue 14, b): otro proceso retiene el bloqueo
+// de escritura más que DB_TIMEOUT. Las escrituras y /salud contestan 503
+// mientras tanto; liberado el bloqueo, vuelven a funcionar en menos de un
+// segundo, sin reiniciar nada.
+func TestEscritorTrasBloqueoAjeno(t *testing.T) {
+	t.Parallel()
+	const plazo = 300 * time.Millisecond
+	for ronda := range 3 {
+		s, dsn := abrirPrueba(t, plazo)
+		ajeno, err := sql.Open("sqlite3", dsn+"?_busy_timeout=5000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ajeno.Close()
+		conn, err := ajeno.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+			t.Fatal(err)
+		}
+		// Varias escrituras esperan a la vez: la que tiene el turno espera el
+		// bloqueo; las demás, el turno.
+		errs := make(chan error, 4)
+		for i := range 4 {
+			go func() { errs <- crearN(s, 100*ronda+i) }()
+		}
+		for range 4 {
+			if err := <-errs; CodigoDe(err) != CodigoServicioNoDisponible {
+				t.Fatalf("ronda %d: escritura con el bloqueo tomado: %v, want SERVICIO_NO_DISPONIBLE", ronda, err)
+			}
+		}
+		if err := s.Ping(context.Background()); CodigoDe(err) != CodigoServicioNoDisponible {
+			t.Fatalf("ronda %d: Ping con el bloqueo tomado = %v, want SERVICIO_NO_DISPONIBLE", ronda, err)
+		}
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			t.Fatal(err)
+		}
+		conn.Close()
+		limite := time.Now().Add(time.Second)
+		for i := range 20 {
+			err := crearN(s, 100*ronda+10+i)
+			if err != nil && time.Now().After(limite) {
+				t.Fatalf("ronda %d: escritura %d tras liberar el bloqueo: %v", ronda, i, err)
+			}
+		}
+		if err := s.Ping(context.Background()); err != nil {
+			t.Fatalf("ronda %d: Ping tras liberar el bloqueo: %v", ronda, err)
+		}
+	}
+}
+
+// TestEscritorDanadoSeDescarta (issue 14, punto 2): si la conexión de
+// escritura queda inservible (aquí, como en la versión anterior: una
+// sentencia preparada que quedó activa y un sqlite3_interrupt sobre la
+// conexión), la primera escritura falla sin 500 y la conexión se cambia: la
+// siguiente funciona.
+func TestEscritorDanadoSeDescarta(t *testing.T) {
+	t.Parallel()
+	s, _ := abrirPrueba(t, time.Second)
+	if err := crearN(s, 0); err != nil {
+		t.Fatal(err)
+	}
+	// Envenenar el escritor a propósito, por fuera del turno.
+	if err := s.w.Exec("PRAGMA analysis_limit=1000").Error; err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancelar := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancelar()
+	larga := "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 100000000) SELECT count(*) FROM n"
+	var x int
+	if err := s.w.WithContext(ctx).Raw(larga).Scan(&x).Error; err == nil {
+		t.Fatal("la consulta larga no se interrumpió")
+	}
+	err := crearN(s, 1)
+	if err != nil && CodigoDe(err) != CodigoServicioNoDisponible {
+		t.Fatalf("primera escritura tras el daño: %v, want éxito o SERVICIO_NO_DISPONIBLE", err)
+	}
+	for i := range 10 {
+		if err := crearN(s, 2+i); err != nil {
+			t.Fatalf("escritura %d tras descartar la conexión: %v", i, err)
+		}
+	}
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+}
