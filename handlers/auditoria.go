@@ -42,7 +42,7 @@ func (a *API) aAuditoriaDTO(x *models.EntradaAuditoria) auditoriaDTO {
 // listarAuditoria es GET /auditoria: el más reciente primero, filtrable por
 // usuarioId, evento, desde y hasta.
 func (a *API) listarAuditoria(c echo.Context) error {
-	f, err := models.ParseFiltroAuditoria(c.QueryParams(), a.loc)
+	f, err := parseFiltroAuditoria(c.QueryParams(), a.loc)
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func (a *API) crearSolicitud(c echo.Context) error {
 
 // listarSolicitudes es GET /solicitud/ con filtros, orden y paginación.
 func (a *API) listarSolicitudes(c echo.Context) error {
-	f, err := models.ParseFiltroSolicitudes(c.QueryParams(), a.loc)
+	f, err := parseFiltroSolicitudes(c.QueryParams(), a.loc)
 	if err != nil {
 		return err
 	}

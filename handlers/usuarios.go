@@ -63,7 +63,7 @@ func (a *API) crearUsuario(c echo.Context) error {
 
 // listarUsuarios es GET /usuarios/ (filtros rol, activo, q).
 func (a *API) listarUsuarios(c echo.Context) error {
-	f, err := models.ParseFiltroUsuarios(c.QueryParams())
+	f, err := parseFiltroUsuarios(c.QueryParams())
 	if err != nil {
 		return err
 	}

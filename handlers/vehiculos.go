@@ -59,7 +59,7 @@ func (a *API) crearVehiculo(c echo.Context) error {
 
 // listarVehiculos es GET /vehiculos/ (filtros activo y q).
 func (a *API) listarVehiculos(c echo.Context) error {
-	f, err := models.ParseFiltroVehiculos(c.QueryParams())
+	f, err := parseFiltroVehiculos(c.QueryParams())
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (a *API) editarVehiculo(c echo.Context) error {
 // vehiculosDisponibles es GET /vehiculos/disponibles?desde=…&hasta=…: los
 // vehículos activos libres en esa ventana (sin paginar).
 func (a *API) vehiculosDisponibles(c echo.Context) error {
-	i, err := models.ParseVentana(c.QueryParams(), a.loc)
+	i, err := parseVentana(c.QueryParams(), a.loc)
 	if err != nil {
 		return err
 	}

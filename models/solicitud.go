@@ -266,6 +266,20 @@ func (d DatosAccion) validar(accion Accion) error {
 	return v.Err()
 }
 
+// OrdenSolicitudDefecto es el orden de la lista de solicitudes si no se pide
+// otro: las más recientes primero.
+const OrdenSolicitudDefecto = "-creadoEn"
+
+// EsOrdenSolicitud dice si s es uno de los órdenes de la lista de
+// solicitudes (API.md §7): fechaSalida, -fechaSalida, creadoEn o -creadoEn.
+func EsOrdenSolicitud(s string) bool {
+	switch s {
+	case "fechaSalida", "-fechaSalida", "creadoEn", "-creadoEn":
+		return true
+	}
+	return false
+}
+
 // textoBusqueda es el valor de la columna Busqueda.
 func textoBusqueda(origen, destino, motivo string) string {
 	return strings.ToLower(origen + "\n" + destino + "\n" + motivo)

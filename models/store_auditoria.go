@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"time"
 )
 
 // Referencia es un usuario nombrado en una respuesta: solo id y username.
@@ -36,17 +34,6 @@ func ParseEvento(s string) (Evento, error) {
 		}
 	}
 	return "", fmt.Errorf("evento desconocido %q", s)
-}
-
-// ParseFiltroAuditoria lee usuarioId, evento (lista separada por comas),
-// desde y hasta (formatos de §7, sobre la fecha del evento) y la página.
-// Error: VALIDACION.
-func ParseFiltroAuditoria(q url.Values, loc *time.Location) (FiltroAuditoria, error) {
-	c := nuevaConsulta(q, loc)
-	f := FiltroAuditoria{Pagina: c.pagina(), UsuarioID: c.id("usuarioId")}
-	f.Eventos = lista(c, "evento", "debe ser uno de los eventos de auditoría (p. ej. LOGIN_EXITOSO)", ParseEvento)
-	f.Intervalo = c.intervalo(false, true)
-	return f, c.v.Err()
 }
 
 // ListarAuditoria devuelve una página del registro, el más reciente primero.

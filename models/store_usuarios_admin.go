@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"gorm.io/gorm"
@@ -17,21 +16,6 @@ type FiltroUsuarios struct {
 	Activo *bool
 	Texto  string
 	Pagina
-}
-
-// ParseFiltroUsuarios lee los parámetros de la lista. Error: VALIDACION.
-func ParseFiltroUsuarios(q url.Values) (FiltroUsuarios, error) {
-	c := nuevaConsulta(q, nil)
-	f := FiltroUsuarios{Pagina: c.pagina(), Activo: c.booleano("activo"), Texto: c.texto("q")}
-	if s, ok := c.valor("rol"); ok {
-		r, err := ParseRol(s)
-		if err != nil {
-			c.v.Agregar("rol", "debe ser admin, aprobador, motorista o solicitante")
-		} else {
-			f.Rol = &r
-		}
-	}
-	return f, c.v.Err()
 }
 
 // ListarUsuarios devuelve una página de usuarios ordenados por id.

@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"net/url"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -85,13 +83,6 @@ type FiltroVehiculos struct {
 	Pagina
 }
 
-// ParseFiltroVehiculos lee los parámetros de la lista. Error: VALIDACION.
-func ParseFiltroVehiculos(q url.Values) (FiltroVehiculos, error) {
-	c := nuevaConsulta(q, nil)
-	f := FiltroVehiculos{Pagina: c.pagina(), Activo: c.booleano("activo"), Texto: c.texto("q")}
-	return f, c.v.Err()
-}
-
 // ListarVehiculos devuelve una página de vehículos ordenados por placa.
 func (s *Store) ListarVehiculos(ctx context.Context, f FiltroVehiculos) (*Resultado[Vehiculo], error) {
 	q := s.leer(ctx).Model(&Vehiculo{})
@@ -103,14 +94,6 @@ func (s *Store) ListarVehiculos(ctx context.Context, f FiltroVehiculos) (*Result
 		q = q.Where(`(LOWER(placa) LIKE ? ESCAPE '\' OR LOWER(marca) LIKE ? ESCAPE '\' OR LOWER(modelo) LIKE ? ESCAPE '\')`, p, p, p)
 	}
 	return paginar[Vehiculo](q, f.Pagina, "placa, id", nil)
-}
-
-// ParseVentana lee desde y hasta (obligatorios, formatos de §7) de GET
-// /vehiculos/disponibles como ventana semiabierta. Error: VALIDACION.
-func ParseVentana(q url.Values, loc *time.Location) (Intervalo, error) {
-	c := nuevaConsulta(q, loc)
-	i := c.intervalo(true, false)
-	return i, c.v.Err()
 }
 
 // VehiculosDisponibles devuelve los vehículos activos sin ninguna solicitud
