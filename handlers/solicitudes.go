@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,11 +85,38 @@ func (a *API) crearSolicitud(c echo.Context) error {
 	if err := leerJSON(c, &in); err != nil {
 		return err
 	}
-	s, err := a.store.CrearSolicitud(c.Request().Context(), actorDe(c), models.NuevaSolicitud(in))
+	s, err := a.store.CrearSolicitud(c.Request().Context(), actorDe(c), in.aModelo())
 	if err != nil {
 		return err
 	}
 	return responder(c, http.StatusCreated, "Solicitud creada exitosamente", a.aSolicitudDTO(s))
+}
+
+// aModelo convierte el cuerpo en los datos tipados de models: una fecha
+// vacía o null no vino; una ilegible va en Ilegibles.
+func (in nuevaSolicitudDTO) aModelo() models.NuevaSolicitud {
+	n := models.NuevaSolicitud{Origen: in.Origen, Destino: in.Destino, Motivo: in.Motivo,
+		Pasajeros: in.Pasajeros, Observaciones: in.Observaciones}
+	n.FechaSalida = fechaCuerpo("fechaSalida", in.FechaSalida, &n.Ilegibles)
+	if in.FechaRegreso != nil {
+		n.FechaRegreso = fechaCuerpo("fechaRegreso", *in.FechaRegreso, &n.Ilegibles)
+	}
+	return n
+}
+
+// fechaCuerpo convierte una fecha del cuerpo (RFC 3339 con zona): "" es nil;
+// una ilegible también, y queda anotada en ilegibles con su mensaje para que
+// models la informe en su lugar, junto con el resto de la validación.
+func fechaCuerpo(campo, s string, ilegibles *[]models.ErrorCampo) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		*ilegibles = append(*ilegibles, models.ErrorCampo{Campo: campo, Mensaje: "debe ser una fecha RFC 3339 con zona horaria"})
+		return nil
+	}
+	return &t
 }
 
 // listarSolicitudes es GET /solicitud/ con filtros, orden y paginación.
@@ -117,17 +145,33 @@ func (a *API) verSolicitud(c echo.Context) error {
 	return responder(c, http.StatusOK, "Solicitud obtenida", a.aSolicitudDTO(s))
 }
 
-// edicionSolicitudDTO es el cuerpo de PATCH: campos ausentes no cambian;
-// fechaRegreso null la borra.
+// edicionSolicitudDTO es el cuerpo de PATCH: campos ausentes (o null, salvo
+// fechaRegreso) no cambian; fechaRegreso null o "" la borra.
 type edicionSolicitudDTO struct {
-	Origen        *string                 `json:"origen"`
-	Destino       *string                 `json:"destino"`
-	FechaSalida   *string                 `json:"fechaSalida"`
-	FechaRegreso  models.Opcional[string] `json:"fechaRegreso"`
-	Motivo        *string                 `json:"motivo"`
-	Pasajeros     *int                    `json:"pasajeros"`
-	Observaciones *string                 `json:"observaciones"`
-	Version       *int                    `json:"version"`
+	Origen        *string          `json:"origen"`
+	Destino       *string          `json:"destino"`
+	FechaSalida   *string          `json:"fechaSalida"`
+	FechaRegreso  opcional[string] `json:"fechaRegreso"`
+	Motivo        *string          `json:"motivo"`
+	Pasajeros     *int             `json:"pasajeros"`
+	Observaciones *string          `json:"observaciones"`
+	Version       *int             `json:"version"`
+}
+
+// aModelo convierte el cuerpo en la edición tipada de models; las fechas
+// vacías se marcan con Vaciar… y las ilegibles van en Ilegibles.
+func (in edicionSolicitudDTO) aModelo() models.EdicionSolicitud {
+	e := models.EdicionSolicitud{Origen: in.Origen, Destino: in.Destino, Motivo: in.Motivo,
+		Pasajeros: in.Pasajeros, Observaciones: in.Observaciones, Version: in.Version}
+	if in.FechaSalida != nil {
+		e.FechaSalida = fechaCuerpo("fechaSalida", *in.FechaSalida, &e.Ilegibles)
+		e.VaciarFechaSalida = *in.FechaSalida == ""
+	}
+	if s := textoPatch(in.FechaRegreso); s != nil {
+		e.FechaRegreso = fechaCuerpo("fechaRegreso", *s, &e.Ilegibles)
+		e.VaciarFechaRegreso = *s == ""
+	}
+	return e
 }
 
 // editarSolicitud es PATCH /solicitud/{id}.
@@ -140,10 +184,7 @@ func (a *API) editarSolicitud(c echo.Context) error {
 	if err := leerJSON(c, &in); err != nil {
 		return err
 	}
-	s, err := a.store.EditarSolicitud(c.Request().Context(), actorDe(c), id, models.EdicionSolicitud{
-		Origen: in.Origen, Destino: in.Destino, FechaSalida: in.FechaSalida, FechaRegreso: in.FechaRegreso,
-		Motivo: in.Motivo, Pasajeros: in.Pasajeros, Observaciones: in.Observaciones, Version: in.Version,
-	})
+	s, err := a.store.EditarSolicitud(c.Request().Context(), actorDe(c), id, in.aModelo())
 	if err != nil {
 		return err
 	}

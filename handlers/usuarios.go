@@ -90,9 +90,9 @@ func (a *API) verUsuario(c echo.Context) error {
 // cambiosUsuarioDTO es el cuerpo de PATCH /usuarios/{id}; email null o ""
 // borra el correo.
 type cambiosUsuarioDTO struct {
-	Email  models.Opcional[string] `json:"email"`
-	Rol    *string                 `json:"rol"`
-	Activo *bool                   `json:"activo"`
+	Email  opcional[string] `json:"email"`
+	Rol    *string          `json:"rol"`
+	Activo *bool            `json:"activo"`
 }
 
 // actualizarUsuario es PATCH /usuarios/{id}.
@@ -106,7 +106,7 @@ func (a *API) actualizarUsuario(c echo.Context) error {
 		return err
 	}
 	u, err := a.store.ActualizarUsuario(c.Request().Context(), actorDe(c), id, models.CambiosUsuario{
-		Email: in.Email, Rol: in.Rol, Activo: in.Activo,
+		Email: textoPatch(in.Email), Rol: in.Rol, Activo: in.Activo,
 	})
 	if err != nil {
 		return err

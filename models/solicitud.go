@@ -1,7 +1,6 @@
 package models
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -79,17 +78,31 @@ const (
 	pasajerosMaximo = 60
 )
 
-// NuevaSolicitud son los datos de creación tal como llegan: las fechas en
-// texto RFC 3339 con zona, para que un formato equivocado sea un error del
-// campo (VALIDACION) y no un cuerpo mal formado.
+// NuevaSolicitud son los datos de creación ya convertidos por la capa HTTP.
+// FechaSalida y Pasajeros nil: no vinieron. Ilegibles son los campos que
+// llegaron pero no se pudieron convertir (una fecha que no es RFC 3339), con
+// su mensaje: validar los informa en el lugar del campo, junto con los demás
+// errores, así la respuesta no depende de en qué capa se detectó cada uno.
 type NuevaSolicitud struct {
 	Origen        string
 	Destino       string
-	FechaSalida   string
-	FechaRegreso  *string
+	FechaSalida   *time.Time
+	FechaRegreso  *time.Time
 	Motivo        string
 	Pasajeros     *int
 	Observaciones *string
+	Ilegibles     []ErrorCampo
+}
+
+// ilegible devuelve el mensaje con el que la capa HTTP rechazó campo, si lo
+// rechazó.
+func (n NuevaSolicitud) ilegible(campo string) (string, bool) {
+	for _, e := range n.Ilegibles {
+		if e.Campo == campo {
+			return e.Mensaje, true
+		}
+	}
+	return "", false
 }
 
 // datosSolicitud son los campos editables ya validados y normalizados.
@@ -124,24 +137,29 @@ func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
 	default:
 		d.pasajeros = *n.Pasajeros
 	}
-	if n.FechaSalida == "" {
+	switch m, malo := n.ilegible("fechaSalida"); {
+	case malo:
+		v.Agregar("fechaSalida", m)
+	case n.FechaSalida == nil:
 		v.Agregar("fechaSalida", "es obligatoria")
-	} else if t, err := time.Parse(time.RFC3339, n.FechaSalida); err != nil {
-		v.Agregar("fechaSalida", "debe ser una fecha RFC 3339 con zona horaria")
-	} else if !t.After(ahora) {
+	case !n.FechaSalida.After(ahora):
 		v.Agregar("fechaSalida", "debe ser una fecha futura")
-	} else {
-		d.salida = t.UTC()
+	default:
+		d.salida = n.FechaSalida.UTC()
 	}
-	if n.FechaRegreso != nil && *n.FechaRegreso != "" {
-		t, err := time.Parse(time.RFC3339, *n.FechaRegreso)
-		switch {
-		case err != nil:
-			v.Agregar("fechaRegreso", "debe ser una fecha RFC 3339 con zona horaria")
-		case !d.salida.IsZero() && !t.After(d.salida):
-			v.Agregar("fechaRegreso", "debe ser posterior a fechaSalida")
-		default:
-			d.regreso = ptr(t.UTC())
+	switch m, malo := n.ilegible("fechaRegreso"); {
+	case malo:
+		v.Agregar("fechaRegreso", m)
+	case n.FechaRegreso == nil:
+	case !d.salida.IsZero() && !n.FechaRegreso.After(d.salida):
+		v.Agregar("fechaRegreso", "debe ser posterior a fechaSalida")
+	default:
+		r := n.FechaRegreso.UTC()
+		d.regreso = &r
+	}
+	for _, e := range n.Ilegibles {
+		if e.Campo != "fechaSalida" && e.Campo != "fechaRegreso" {
+			v.Agregar(e.Campo, e.Mensaje)
 		}
 	}
 	return d, v.Err()
@@ -170,51 +188,34 @@ func validarTexto(v *Validacion, campo, s string, obligatorio bool) {
 	}
 }
 
-// EdicionSolicitud es un PATCH: los campos nil no cambian. Version es la que
-// el cliente leyó; si ya no es la actual, CONFLICTO.
+// EdicionSolicitud es un PATCH ya convertido por la capa HTTP: los campos
+// nil no cambian. VaciarFechaSalida y VaciarFechaRegreso dicen que el
+// cliente mandó la fecha vacía ("", o null en fechaRegreso): fechaRegreso se
+// borra; fechaSalida es obligatoria y da VALIDACION. Ilegibles, como en
+// NuevaSolicitud. Version es la que el cliente leyó; si ya no es la actual,
+// CONFLICTO.
 type EdicionSolicitud struct {
-	Origen        *string
-	Destino       *string
-	FechaSalida   *string
-	FechaRegreso  Opcional[string]
-	Motivo        *string
-	Pasajeros     *int
-	Observaciones *string
-	Version       *int
-}
-
-// Opcional distingue "no enviado" (Presente false) de "enviado como null"
-// (Presente true, Valor nil), para poder borrar un campo con PATCH.
-type Opcional[T any] struct {
-	Presente bool
-	Valor    *T
-}
-
-// UnmarshalJSON marca el campo como presente (también con null, que deja
-// Valor en nil); encoding/json solo lo llama si la clave viene en el cuerpo.
-func (o *Opcional[T]) UnmarshalJSON(b []byte) error {
-	o.Presente = true
-	if string(b) == "null" {
-		o.Valor = nil
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.Valor = &v
-	return nil
+	Origen             *string
+	Destino            *string
+	FechaSalida        *time.Time
+	VaciarFechaSalida  bool
+	FechaRegreso       *time.Time
+	VaciarFechaRegreso bool
+	Motivo             *string
+	Pasajeros          *int
+	Observaciones      *string
+	Version            *int
+	Ilegibles          []ErrorCampo
 }
 
 // aplicar combina la edición con s y devuelve la solicitud resultante como
-// NuevaSolicitud, para validarla con las mismas reglas que la creación.
+// NuevaSolicitud, para validarla con las mismas reglas que la creación: lo
+// que la edición no trae conserva el valor guardado.
 func (e EdicionSolicitud) aplicar(s *Solicitud) NuevaSolicitud {
+	salida, pasajeros, observaciones := s.FechaSalida, s.Pasajeros, s.Observaciones
 	n := NuevaSolicitud{
-		Origen: s.Origen, Destino: s.Destino, FechaSalida: s.FechaSalida.Format(time.RFC3339Nano),
-		Motivo: s.Motivo, Pasajeros: ptr(s.Pasajeros), Observaciones: ptr(s.Observaciones),
-	}
-	if s.FechaRegreso != nil {
-		n.FechaRegreso = ptr(s.FechaRegreso.Format(time.RFC3339Nano))
+		Origen: s.Origen, Destino: s.Destino, FechaSalida: &salida, FechaRegreso: s.FechaRegreso,
+		Motivo: s.Motivo, Pasajeros: &pasajeros, Observaciones: &observaciones, Ilegibles: e.Ilegibles,
 	}
 	if e.Origen != nil {
 		n.Origen = *e.Origen
@@ -222,11 +223,17 @@ func (e EdicionSolicitud) aplicar(s *Solicitud) NuevaSolicitud {
 	if e.Destino != nil {
 		n.Destino = *e.Destino
 	}
-	if e.FechaSalida != nil {
-		n.FechaSalida = *e.FechaSalida
+	switch {
+	case e.VaciarFechaSalida:
+		n.FechaSalida = nil
+	case e.FechaSalida != nil:
+		n.FechaSalida = e.FechaSalida
 	}
-	if e.FechaRegreso.Presente {
-		n.FechaRegreso = e.FechaRegreso.Valor
+	switch {
+	case e.VaciarFechaRegreso:
+		n.FechaRegreso = nil
+	case e.FechaRegreso != nil:
+		n.FechaRegreso = e.FechaRegreso
 	}
 	if e.Motivo != nil {
 		n.Motivo = *e.Motivo

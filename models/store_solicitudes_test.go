@@ -29,7 +29,7 @@ func TestMoverCompareAndSwap(t *testing.T) {
 	}
 	actor := &Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
 	sol, err := s.CrearSolicitud(ctx, actor, NuevaSolicitud{Origen: "Origen", Destino: "Destino",
-		FechaSalida: "2026-03-05T10:00:00Z", Motivo: "Motivo", Pasajeros: ptr(2)})
+		FechaSalida: ptr(time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)), Motivo: "Motivo", Pasajeros: ptr(2)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,10 +34,10 @@ func (s *Store) ListarUsuarios(ctx context.Context, f FiltroUsuarios) (*Resultad
 	return paginar[Usuario](q, f.Pagina, "id", nil)
 }
 
-// CambiosUsuario es un PATCH de administración: los campos no enviados no
-// cambian; Email presente con valor nil o "" borra el correo.
+// CambiosUsuario es un PATCH de administración: los campos nil no cambian;
+// Email "" borra el correo.
 type CambiosUsuario struct {
-	Email  Opcional[string]
+	Email  *string
 	Rol    *string
 	Activo *bool
 }
@@ -74,8 +74,8 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *Actor, id uint, c 
 		rol = r
 	}
 	email := ""
-	if c.Email.Presente && c.Email.Valor != nil {
-		email = strings.TrimSpace(*c.Email.Valor)
+	if c.Email != nil {
+		email = strings.TrimSpace(*c.Email)
 		ValidarEmail(&v, "email", email)
 	}
 	if id == actor.ID {
@@ -97,7 +97,7 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *Actor, id uint, c 
 		}
 		cambios := map[string]any{}
 		var nombres []string
-		if c.Email.Presente && email != u.EmailTexto() {
+		if c.Email != nil && email != u.EmailTexto() {
 			mail, norm := ptrNorm(email)
 			if err := identificadorLibre(tx, u.ID, "", norm); err != nil {
 				return err
