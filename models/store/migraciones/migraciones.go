@@ -163,7 +163,11 @@ func lineaBase(ctx context.Context, db *sql.DB, dl dialecto, fsys fs.FS) error {
 		}
 	}
 	if len(faltan) > 0 {
-		return fmt.Errorf("la base tiene la tabla %s pero no es de la versión anterior completa (faltan %s); no se la migra", tablaTestigo, strings.Join(faltan, ", "))
+		lista := strings.Join(faltan, ", ")
+		if len(faltan) > 5 {
+			lista = fmt.Sprintf("%s y %d más", strings.Join(faltan[:5], ", "), len(faltan)-5)
+		}
+		return fmt.Errorf("la base tiene la tabla %s pero no el esquema completo de la versión anterior (faltan %s); no se la migra", tablaTestigo, lista)
 	}
 
 	st, err := database.NewStore(dl.goose, Tabla)

@@ -189,7 +189,7 @@ func TestBaseAjenaNoSeMarcaComoMigrada(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Aplicar(context.Background(), db, SQLite)
-	if err == nil || !strings.Contains(err.Error(), "faltan") || !strings.Contains(err.Error(), "solicitudes") {
+	if err == nil || !strings.Contains(err.Error(), "faltan") || !strings.Contains(err.Error(), "sesiones") || !strings.Contains(err.Error(), "más") {
 		t.Fatalf("Aplicar = %v, want un error que nombre lo que falta", err)
 	}
 	var n int
