@@ -12,6 +12,8 @@ type saludDTO struct {
 	Estado    string `json:"estado"`
 	BaseDatos string `json:"baseDatos"`
 	Version   string `json:"version"`
+	// Esquema es la versión de las migraciones aplicadas a la base.
+	Esquema int64 `json:"esquema"`
 }
 
 func (a *API) registrarSalud(e *echo.Echo) {
@@ -24,5 +26,5 @@ func (a *API) salud(c echo.Context) error {
 	if err := a.store.Ping(c.Request().Context()); err != nil {
 		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Detalle: "La base de datos no responde.", Err: err}
 	}
-	return responder(c, http.StatusOK, "Servicio operativo", saludDTO{Estado: "ok", BaseDatos: "ok", Version: a.version})
+	return responder(c, http.StatusOK, "Servicio operativo", saludDTO{Estado: "ok", BaseDatos: "ok", Version: a.version, Esquema: a.store.Esquema()})
 }

@@ -16,6 +16,8 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"solicitud-transporte/models/store/migraciones"
 )
 
 // OpcionesStore configura Open.
@@ -48,6 +50,8 @@ type Store struct {
 	turno chan struct{}
 	// plazo es DB_TIMEOUT.
 	plazo time.Duration
+	// esquema es la versión de las migraciones alcanzada en Open.
+	esquema int64
 	// consultaActor es la consulta de cada petición autenticada, preparada
 	// una vez en el dialecto de la base (ver sqlActor).
 	consultaActor *sql.Stmt
@@ -59,8 +63,9 @@ type Store struct {
 	hashFalso string
 }
 
-// Open abre (y migra) la base de datos. Es la única función que conoce el
-// dialecto: el resto del SQL es portable.
+// Open abre la base de datos y le aplica las migraciones pendientes
+// (paquete migraciones). Es la única función que conoce el dialecto: el resto
+// del SQL es portable.
 func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -110,11 +115,8 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	wdb.SetConnMaxIdleTime(0)
 	wdb.SetConnMaxLifetime(0)
 
-	if err := w.WithContext(ctx).AutoMigrate(
-		&Usuario{}, &Sesion{}, &RefreshToken{}, &TokenRevocado{}, &BloqueoLogin{}, &RegistroAuditoria{},
-		&CodigoRecuperacion{},
-		&Vehiculo{}, &Solicitud{}, &Historial{}, &ContadorCodigo{},
-	); err != nil {
+	esquema, err := migraciones.Aplicar(ctx, wdb, migraciones.SQLite)
+	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("migrar base de datos: %w", err)
 	}
@@ -137,7 +139,7 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 
-	s := &Store{w: w, r: r, turno: make(chan struct{}, 1), plazo: o.Plazo,
+	s := &Store{w: w, r: r, turno: make(chan struct{}, 1), plazo: o.Plazo, esquema: esquema,
 		now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
 	if s.consultaActor, err = rdb.PrepareContext(ctx, sqlActor); err != nil {
 		s.Close()
@@ -149,6 +151,10 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	}
 	return s, nil
 }
+
+// Esquema devuelve la versión del esquema (la última migración aplicada)
+// que Open dejó en la base.
+func (s *Store) Esquema() int64 { return s.esquema }
 
 // Optimizar pone al día las estadísticas del planificador; el servidor lo
 // llama con la purga periódica, porque un proceso largo no las renueva solo.

@@ -143,10 +143,13 @@ func TestRequestID(t *testing.T) {
 func TestSalud(t *testing.T) {
 	t.Parallel()
 	env := nuevoEntorno(t)
-	var d struct{ Estado, BaseDatos, Version string }
+	var d struct {
+		Estado, BaseDatos, Version string
+		Esquema                    int64
+	}
 	env.hacer(peticion{metodo: "GET", ruta: "/salud"}).esperar(t, 200, "").leer(t, &d)
-	if d.Estado != "ok" || d.BaseDatos != "ok" || d.Version == "" {
-		t.Fatalf("salud = %+v", d)
+	if d.Estado != "ok" || d.BaseDatos != "ok" || d.Version == "" || d.Esquema != env.store.Esquema() || d.Esquema < 1 {
+		t.Fatalf("salud = %+v, want esquema %d", d, env.store.Esquema())
 	}
 	env.store.Close()
 	env.hacer(peticion{metodo: "GET", ruta: "/salud"}).esperar(t, 503, "SERVICIO_NO_DISPONIBLE")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,7 +26,7 @@ var version = "0.1.0-dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -33,7 +34,20 @@ func main() {
 
 // run arranca el servidor y lo apaga en orden cuando ctx termina. La
 // contraseña de administración generada (si la hay) se escribe en salida.
-func run(ctx context.Context, salida io.Writer) error {
+//
+// Con args ["migrar"] solo aplica las migraciones pendientes, escribe en
+// salida la versión de esquema alcanzada y termina: es el paso de los
+// pipelines de despliegue. Sin argumentos, el servidor también las aplica al
+// arrancar (en models.Open).
+func run(ctx context.Context, args []string, salida io.Writer) error {
+	migrar := false
+	switch {
+	case len(args) == 0:
+	case len(args) == 1 && args[0] == "migrar":
+		migrar = true
+	default:
+		return fmt.Errorf("argumentos no reconocidos: %s; use «migrar» para aplicar las migraciones, o ninguno para arrancar el servidor", strings.Join(args, " "))
+	}
 	cfg, err := config.Load()
 	if err != nil {
 		return err
@@ -48,6 +62,10 @@ func run(ctx context.Context, salida io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	if migrar {
+		fmt.Fprintf(salida, "esquema en la versión %d\n", store.Esquema())
+		return nil
+	}
 
 	tokens, err := models.NewTokens(models.ConfigTokens{
 		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
@@ -96,7 +114,7 @@ func run(ctx context.Context, salida io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("servidor escuchando", slog.Int("puerto", cfg.Port), slog.String("entorno", cfg.AppEnv), slog.String("version", version))
+		log.Info("servidor escuchando", slog.Int("puerto", cfg.Port), slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.Int64("esquema", store.Esquema()))
 		errc <- srv.ListenAndServe()
 	}()
 	select {

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +16,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"solicitud-transporte/models/store/migraciones"
 )
 
 // salidaSegura es un buffer que run escribe mientras la prueba lo lee.
@@ -63,7 +69,7 @@ func TestArranqueEnMaquinaNueva(t *testing.T) {
 	defer cancelar()
 	salida := &salidaSegura{}
 	fin := make(chan error, 1)
-	go func() { fin <- run(ctx, salida) }()
+	go func() { fin <- run(ctx, nil, salida) }()
 
 	base := "http://127.0.0.1:" + strconv.Itoa(puerto)
 	listo := false
@@ -120,8 +126,59 @@ func TestArranqueEnMaquinaNueva(t *testing.T) {
 func TestConfiguracionInvalidaDetieneElArranque(t *testing.T) {
 	t.Chdir(t.TempDir())
 	t.Setenv("JWT_ACCESS_TOKEN_EXP_UNIT", "semanas")
-	err := run(context.Background(), &bytes.Buffer{})
+	err := run(context.Background(), nil, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "JWT_ACCESS_TOKEN_EXP_UNIT") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("run = %v, want una línea que nombre JWT_ACCESS_TOKEN_EXP_UNIT", err)
+	}
+}
+
+// TestMigrar: «server migrar» aplica las migraciones, dice en una línea la
+// versión alcanzada y termina sin arrancar el servidor; otra vez, lo mismo.
+// Una base que no reconoce es un error en español y la deja como estaba.
+func TestMigrar(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, k := range []string{"APP_ENV", "JWT_SECRET", "API_USER", "API_PASSWORD"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("LOG_LEVEL", "error")
+	t.Setenv("PASSWORD_HASH_COST", "10")
+	t.Setenv("DB_DSN", filepath.Join(dir, "migrar.db"))
+
+	ultima, err := migraciones.Ultima(migraciones.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("esquema en la versión %d\n", ultima)
+	for i := range 2 {
+		var salida bytes.Buffer
+		if err := run(context.Background(), []string{"migrar"}, &salida); err != nil {
+			t.Fatalf("migrar (vez %d): %v", i+1, err)
+		}
+		if salida.String() != want {
+			t.Fatalf("migrar (vez %d) escribió %q, want %q", i+1, salida.String(), want)
+		}
+	}
+
+	// Una base ajena: tiene una tabla usuarios pero no el esquema anterior.
+	ajena := filepath.Join(dir, "ajena.db")
+	db, err := sql.Open("sqlite3", ajena)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE usuarios (id integer PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	t.Setenv("DB_DSN", ajena)
+	var salida bytes.Buffer
+	err = run(context.Background(), []string{"migrar"}, &salida)
+	if err == nil || !strings.Contains(err.Error(), "faltan") || salida.Len() != 0 {
+		t.Fatalf("migrar sobre una base ajena = %v (salida %q), want un error que diga qué falta", err, salida.String())
+	}
+
+	if err := run(context.Background(), []string{"migrate"}, &salida); err == nil || !strings.Contains(err.Error(), "migrar") {
+		t.Fatalf("argumento desconocido = %v, want un error que sugiera «migrar»", err)
 	}
 }
