@@ -28,13 +28,20 @@ const (
 // Config es la configuración completa. Las etiquetas nombran la variable
 // exacta; no hay prefijo.
 type Config struct {
-	AppEnv   string `envconfig:"APP_ENV" default:"development"`
+	AppEnv string `envconfig:"APP_ENV" default:"development"`
+	// Host es la dirección donde escuchar; vacío escucha en todas.
+	Host     string `envconfig:"HOST"`
 	Port     int    `envconfig:"PORT" default:"8000"`
 	DBDriver string `envconfig:"DB_DRIVER" default:"sqlite"`
 	DBDSN    string `envconfig:"DB_DSN" default:"data/solicitud_transporte.db"`
 	// DBTimeout acota la espera por la base (la única conexión de escritura
 	// de SQLite, su bloqueo) antes de contestar 503.
 	DBTimeout time.Duration `envconfig:"DB_TIMEOUT" default:"5s"`
+	// DBMaxConns es el tamaño del pool de PostgreSQL de cada instancia.
+	DBMaxConns int `envconfig:"DB_MAX_CONNS" default:"20"`
+	// MetricsAddr sirve las métricas de Prometheus en esa dirección; vacío
+	// las apaga.
+	MetricsAddr string `envconfig:"METRICS_ADDR"`
 
 	JWTSecret        string `envconfig:"JWT_SECRET"`
 	JWTAlgorithm     string `envconfig:"JWT_ALGORITHM" default:"HS256"`

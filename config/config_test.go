@@ -30,7 +30,8 @@ func TestPorDefecto(t *testing.T) {
 	if c.Port != 8000 || c.DBDSN != "data/solicitud_transporte.db" || c.AccesoTTL() != time.Hour ||
 		c.RefreshTTL() != 24*time.Hour || c.SesionMax() != 7*24*time.Hour || c.Gracia() != 10*time.Second ||
 		c.PasswordHashCost != 12 || c.BodyLimitBytes != 1<<20 || c.Ubicacion.String() != "America/El_Salvador" ||
-		len(c.CORSAllowedOrigins) != 1 || c.CORSAllowedOrigins[0] != "*" {
+		len(c.CORSAllowedOrigins) != 1 || c.CORSAllowedOrigins[0] != "*" ||
+		c.Host != "" || c.DBTimeout != 5*time.Second || c.DBMaxConns != 20 || c.MetricsAddr != "" {
 		t.Fatalf("valores por defecto inesperados: %+v", c)
 	}
 	// Secreto de desarrollo: generado una vez, guardado con modo 0600 y reutilizado.
@@ -44,6 +45,29 @@ func TestPorDefecto(t *testing.T) {
 	c2, err := Load()
 	if err != nil || c2.JWTSecret != c.JWTSecret {
 		t.Fatal("el secreto de desarrollo debe persistir entre arranques")
+	}
+}
+
+// TestVariasInstancias: la configuración de una instancia sobre PostgreSQL
+// (§10) con dirección de escucha y métricas propias.
+func TestVariasInstancias(t *testing.T) {
+	limpio(t)
+	for k, v := range map[string]string{
+		"DB_DRIVER": "postgres", "DB_DSN": "postgres://api:clave@db.interna:5432/transporte?sslmode=require",
+		"JWT_SECRET": strings.Repeat("s", 40), "HOST": "127.0.0.1", "METRICS_ADDR": "127.0.0.1:9090",
+		"DB_MAX_CONNS": "50", "DB_TIMEOUT": "1500ms",
+	} {
+		t.Setenv(k, v)
+	}
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Host != "127.0.0.1" || c.MetricsAddr != "127.0.0.1:9090" || c.DBMaxConns != 50 || c.DBTimeout != 1500*time.Millisecond {
+		t.Fatalf("valores inesperados: %+v", c)
+	}
+	if len(c.Avisos) != 0 {
+		t.Fatalf("con PostgreSQL no se genera secreto de desarrollo: %v", c.Avisos)
 	}
 }
 
@@ -82,6 +106,13 @@ func TestValoresInvalidos(t *testing.T) {
 		{"PORT texto", map[string]string{"PORT": "abc"}, "PORT"},
 		{"PORT fuera de rango", map[string]string{"PORT": "70000"}, "PORT"},
 		{"DB_DRIVER", map[string]string{"DB_DRIVER": "mysql"}, "DB_DRIVER"},
+		{"HOST con espacio", map[string]string{"HOST": "mi host"}, "HOST"},
+		{"HOST con puerto", map[string]string{"HOST": "127.0.0.1:80"}, "HOST"},
+		{"DB_MAX_CONNS cero", map[string]string{"DB_MAX_CONNS": "0"}, "DB_MAX_CONNS"},
+		{"DB_MAX_CONNS texto", map[string]string{"DB_MAX_CONNS": "muchas"}, "DB_MAX_CONNS"},
+		{"METRICS_ADDR sin puerto", map[string]string{"METRICS_ADDR": "127.0.0.1"}, "METRICS_ADDR"},
+		{"METRICS_ADDR puerto malo", map[string]string{"METRICS_ADDR": "127.0.0.1:0"}, "METRICS_ADDR"},
+		{"postgres sin JWT_SECRET", map[string]string{"DB_DRIVER": "postgres", "DB_DSN": "postgres://u@localhost/db"}, "JWT_SECRET"},
 		{"DB_TIMEOUT texto", map[string]string{"DB_TIMEOUT": "cinco"}, "DB_TIMEOUT"},
 		{"DB_TIMEOUT sin unidad", map[string]string{"DB_TIMEOUT": "5"}, "DB_TIMEOUT"},
 		{"DB_TIMEOUT cero", map[string]string{"DB_TIMEOUT": "0s"}, "DB_TIMEOUT"},

@@ -22,11 +22,14 @@ import (
 // error lo citan tal cual.
 var permitido = map[string]string{
 	"APP_ENV":                     "development, test o production",
+	"HOST":                        "una dirección IP o un nombre de host, como 127.0.0.1 (vacío: todas las interfaces)",
 	"PORT":                        "un número entero entre 1 y 65535",
 	"DB_DRIVER":                   "sqlite o postgres",
 	"DB_DSN":                      "una ruta de archivo (sqlite) o una URL postgres://",
+	"DB_MAX_CONNS":                "un número entero entre 1 y 1000",
+	"METRICS_ADDR":                "host:puerto, como 127.0.0.1:9090 (vacío: sin métricas)",
 	"DB_TIMEOUT":                  "una duración entre 100ms y 10m, como 5s o 1500ms",
-	"JWT_SECRET":                  "al menos 32 caracteres (obligatorio en producción)",
+	"JWT_SECRET":                  "al menos 32 caracteres (obligatorio en producción y con DB_DRIVER=postgres, porque las instancias lo comparten)",
 	"JWT_ALGORITHM":               "HS256, HS384 o HS512",
 	"JWT_ACCESS_TOKEN_EXP_VALUE":  "un número entero positivo (como mucho diez años con su unidad)",
 	"JWT_ACCESS_TOKEN_EXP_UNIT":   unidadesPermitidas,
@@ -78,6 +81,24 @@ func errorDeEnvconfig(err error) error {
 
 var patronTamano = regexp.MustCompile(`(?i)^(\d+(?:\.\d+)?)\s?([KMGTPE]i?B?|B?)$`)
 
+// patronHost es un nombre de host: etiquetas de letras, dígitos y guiones.
+var patronHost = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
+
+// hostValido acepta vacío (todas las interfaces), una IP o un nombre de host.
+func hostValido(h string) bool {
+	return h == "" || net.ParseIP(h) != nil || (len(h) <= 253 && patronHost.MatchString(h))
+}
+
+// direccionValida acepta host:puerto con un puerto entre 1 y 65535.
+func direccionValida(d string) bool {
+	h, p, err := net.SplitHostPort(d)
+	if err != nil || !hostValido(h) {
+		return false
+	}
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 1 && n <= 65535
+}
+
 // parseTamano interpreta la sintaxis de tamaños de Echo (1K = 1024 bytes).
 func parseTamano(s string) (int64, bool) {
 	m := patronTamano.FindStringSubmatch(strings.TrimSpace(s))
@@ -125,6 +146,8 @@ func (c *Config) Validate() error {
 	switch {
 	case !en(c.AppEnv, EntornoDesarrollo, EntornoPrueba, EntornoProduccion):
 		return errVar("APP_ENV", c.AppEnv)
+	case !hostValido(c.Host):
+		return errVar("HOST", c.Host)
 	case c.Port < 1 || c.Port > 65535:
 		return errVar("PORT", strconv.Itoa(c.Port))
 	case !en(c.DBDriver, "sqlite", "postgres"):
@@ -134,7 +157,11 @@ func (c *Config) Validate() error {
 	case strings.TrimSpace(c.DBDSN) == "",
 		c.DBDriver == "postgres" && !strings.HasPrefix(c.DBDSN, "postgres://") && !strings.HasPrefix(c.DBDSN, "postgresql://"):
 		return errVar("DB_DSN", "")
-	case c.Produccion() && utf8.RuneCountInString(c.JWTSecret) < 32:
+	case c.DBMaxConns < 1 || c.DBMaxConns > 1000:
+		return errVar("DB_MAX_CONNS", strconv.Itoa(c.DBMaxConns))
+	case c.MetricsAddr != "" && !direccionValida(c.MetricsAddr):
+		return errVar("METRICS_ADDR", c.MetricsAddr)
+	case (c.Produccion() || c.DBDriver == "postgres") && utf8.RuneCountInString(c.JWTSecret) < 32:
 		return errVar("JWT_SECRET", "")
 	case !en(c.JWTAlgorithm, "HS256", "HS384", "HS512"):
 		return errVar("JWT_ALGORITHM", c.JWTAlgorithm)
