@@ -1,81 +1,9 @@
 package models
 
 import (
-	"context"
-	"errors"
 	"net/url"
 	"time"
-
-	"gorm.io/gorm"
 )
-
-func errPlacaOcupada() error {
-	return Errorf(CodigoConflicto, "Ya existe un vehículo con esa placa.")
-}
-
-// CrearVehiculo registra un vehículo (activo salvo que se diga lo contrario).
-// Errores: VALIDACION, CONFLICTO si la placa ya existe.
-func (s *Store) CrearVehiculo(ctx context.Context, d DatosVehiculo) (*Vehiculo, error) {
-	v := &Vehiculo{}
-	if err := d.aplicar(v, true); err != nil {
-		return nil, err
-	}
-	v.CreadoEn, v.ActualizadoEn = s.now(), s.now()
-	err := s.escribir(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(v).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errPlacaOcupada()
-			}
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// Vehiculo devuelve un vehículo. Errores: NO_ENCONTRADO.
-func (s *Store) Vehiculo(ctx context.Context, id uint) (*Vehiculo, error) {
-	var v Vehiculo
-	if err := s.leer(ctx).Take(&v, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, Errorf(CodigoNoEncontrado, "El vehículo no existe.")
-		}
-		return nil, traducir(err)
-	}
-	return &v, nil
-}
-
-// EditarVehiculo aplica un PATCH. Errores: NO_ENCONTRADO, VALIDACION,
-// CONFLICTO (placa de otro vehículo).
-func (s *Store) EditarVehiculo(ctx context.Context, id uint, d DatosVehiculo) (*Vehiculo, error) {
-	var v Vehiculo
-	err := s.escribir(ctx, func(tx *gorm.DB) error {
-		if err := tx.Take(&v, id).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return Errorf(CodigoNoEncontrado, "El vehículo no existe.")
-			}
-			return err
-		}
-		if err := d.aplicar(&v, false); err != nil {
-			return err
-		}
-		v.ActualizadoEn = s.now()
-		if err := tx.Save(&v).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errPlacaOcupada()
-			}
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
 
 // FiltroVehiculos es la consulta de GET /vehiculos/: activo, q (en placa,
 // marca o modelo) y la página.
@@ -92,40 +20,10 @@ func ParseFiltroVehiculos(q url.Values) (FiltroVehiculos, error) {
 	return f, c.v.Err()
 }
 
-// ListarVehiculos devuelve una página de vehículos ordenados por placa.
-func (s *Store) ListarVehiculos(ctx context.Context, f FiltroVehiculos) (*Resultado[Vehiculo], error) {
-	q := s.leer(ctx).Model(&Vehiculo{})
-	if f.Activo != nil {
-		q = q.Where("activo = ?", *f.Activo)
-	}
-	if f.Texto != "" {
-		p := patronLike(f.Texto)
-		q = q.Where(`(LOWER(placa) LIKE ? ESCAPE '\' OR LOWER(marca) LIKE ? ESCAPE '\' OR LOWER(modelo) LIKE ? ESCAPE '\')`, p, p, p)
-	}
-	return paginar[Vehiculo](q, f.Pagina, "placa, id", nil)
-}
-
 // ParseVentana lee desde y hasta (obligatorios, formatos de §7) de GET
 // /vehiculos/disponibles como ventana semiabierta. Error: VALIDACION.
 func ParseVentana(q url.Values, loc *time.Location) (Intervalo, error) {
 	c := nuevaConsulta(q, loc)
 	i := c.intervalo(true, false)
 	return i, c.v.Err()
-}
-
-// VehiculosDisponibles devuelve los vehículos activos sin ninguna solicitud
-// asignada o en curso cuya ventana se solape con [i.Desde, i.Hasta).
-func (s *Store) VehiculosDisponibles(ctx context.Context, i Intervalo) ([]Vehiculo, error) {
-	if i.Desde == nil || i.Hasta == nil {
-		return nil, ErrCampo("desde", "es obligatorio")
-	}
-	ocupados := s.leer(ctx).Model(&Solicitud{}).Select("1").
-		Where("solicitudes.vehiculo_id = vehiculos.id AND solicitudes.estado IN ? AND solicitudes.fecha_salida < ? AND solicitudes.fin_ventana > ?",
-			estadosOcupados, i.Hasta.UTC(), i.Desde.UTC())
-	var vs []Vehiculo
-	err := s.leer(ctx).Where("activo = ? AND NOT EXISTS (?)", true, ocupados).Order("placa, id").Find(&vs).Error
-	if vs == nil {
-		vs = []Vehiculo{}
-	}
-	return vs, traducir(err)
 }

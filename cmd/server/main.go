@@ -17,6 +17,7 @@ import (
 	"solicitud-transporte/config"
 	"solicitud-transporte/handlers"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/store"
 )
 
 // version la fija el build (-ldflags "-X main.version=…").
@@ -43,11 +44,11 @@ func run(ctx context.Context, salida io.Writer) error {
 		log.Warn(aviso)
 	}
 
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout})
+	st, err := store.Open(ctx, store.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 
 	tokens, err := models.NewTokens(models.ConfigTokens{
 		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
@@ -55,12 +56,15 @@ func run(ctx context.Context, salida io.Writer) error {
 	if err != nil {
 		return err
 	}
-	auth := models.NewAuth(store, tokens, models.ConfigAuth{
+	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
 		AccesoTTL: cfg.AccesoTTL(), RefreshTTL: cfg.RefreshTTL(), SesionMax: cfg.SesionMax(), Gracia: cfg.Gracia(),
-		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(),
+		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(), CostoHash: cfg.PasswordHashCost, Now: time.Now,
 	})
+	if err != nil {
+		return err
+	}
 
-	mfa, err := models.NewMFA(auth, models.ConfigMFA{
+	mfa, err := models.NewMFA(auth, st, models.ConfigMFA{
 		Emisor: cfg.MFAIssuerName, Ventana: cfg.MFAValidWindow, Clave: config.ClaveMFA(cfg.MFAEncryptionKey),
 	})
 	if err != nil {
@@ -80,7 +84,7 @@ func run(ctx context.Context, salida io.Writer) error {
 		fmt.Fprintf(salida, "\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
 	}
 
-	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: store, Auth: auth, MFA: mfa, Log: log, Version: version})
+	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Version: version})
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(cfg.Port),
 		Handler:           e,
@@ -92,7 +96,7 @@ func run(ctx context.Context, salida io.Writer) error {
 
 	purgaCtx, pararPurga := context.WithCancel(ctx)
 	defer pararPurga()
-	go mantener(purgaCtx, store, auth, log)
+	go mantener(purgaCtx, st, auth, log)
 
 	errc := make(chan error, 1)
 	go func() {
@@ -118,7 +122,7 @@ func run(ctx context.Context, salida io.Writer) error {
 
 // mantener borra cada 10 minutos la lista negra y las sesiones vencidas y
 // pone al día las estadísticas de la base.
-func mantener(ctx context.Context, store *models.Store, auth *models.Auth, log *slog.Logger) {
+func mantener(ctx context.Context, st *store.Store, auth *models.Auth, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -127,7 +131,7 @@ func mantener(ctx context.Context, store *models.Store, auth *models.Auth, log *
 		} else if n > 0 {
 			log.Info("purga", slog.Int64("filas", n))
 		}
-		if err := store.Optimizar(ctx); err != nil && ctx.Err() == nil {
+		if err := st.Optimizar(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("optimización fallida", slog.String("error", err.Error()))
 		}
 		select {

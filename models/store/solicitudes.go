@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"solicitud-transporte/models"
+)
+
+// CrearSolicitud crea una solicitud pendiente del actor, con su código
+// ST-YYYY-NNNNNN y la primera entrada del historial, en una transacción.
+// El solicitante es siempre el actor: ningún cuerpo puede elegirlo, ni el
+// estado, ni el vehículo. Errores: VALIDACION.
+func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n models.NuevaSolicitud) (*models.Solicitud, error) {
+	ahora := s.now()
+	sol, err := n.Crear(actor.ID, ahora, s.loc)
+	if err != nil {
+		return nil, err
+	}
+	var out *models.Solicitud
+	err = s.escribir(ctx, func(tx *gorm.DB) error {
+		var err error
+		if sol.Codigo, err = s.siguienteCodigo(tx, ahora); err != nil {
+			return err
+		}
+		if err := tx.Omit(clause.Associations).Create(sol).Error; err != nil {
+			return err
+		}
+		if err := s.historiar(tx, sol.ID, nil, models.EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
+			return err
+		}
+		out, err = cargarSolicitud(tx, sol.ID)
+		return err
+	})
+	return out, err
+}
+
+// siguienteCodigo toma el siguiente número del año dentro de tx: el UPDATE
+// de la fila del contador serializa a los escritores (SQL portable: también
+// bloquea la fila en PostgreSQL).
+func (s *Store) siguienteCodigo(tx *gorm.DB, ahora time.Time) (string, error) {
+	anio := ahora.In(s.loc).Year()
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorCodigo{Anio: anio}).Error; err != nil {
+		return "", err
+	}
+	if err := tx.Model(&models.ContadorCodigo{}).Where("anio = ?", anio).
+		Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
+		return "", err
+	}
+	var c models.ContadorCodigo
+	if err := tx.Take(&c, "anio = ?", anio).Error; err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("ST-%d-%06d", anio, c.Numero), nil
+}
+
+// historiar añade una entrada al historial dentro de tx.
+func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
+	return tx.Omit(clause.Associations).Create(&models.Historial{
+		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
+		Comentario: models.Recortar(comentario, 1000), Fecha: s.now(),
+	}).Error
+}
+
+// conRelaciones carga lo que el DTO muestra de solicitante, vehículo y
+// motorista (de los usuarios, solo id y username).
+func conRelaciones(db *gorm.DB) *gorm.DB {
+	soloNombre := func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }
+	return db.Preload("Solicitante", soloNombre).Preload("Motorista", soloNombre).Preload("Vehiculo")
+}
+
+func cargarSolicitud(db *gorm.DB, id uint) (*models.Solicitud, error) {
+	var sol models.Solicitud
+	if err := conRelaciones(db).Take(&sol, id).Error; err != nil {
+		return nil, err
+	}
+	return &sol, nil
+}
+
+func errSolicitudNoEncontrada() error {
+	return models.Errorf(models.CodigoNoEncontrado, "La solicitud no existe.")
+}
+
+// cargarVisible carga la solicitud id si el actor puede verla; si no, la
+// misma respuesta que si no existiera.
+func cargarVisible(db *gorm.DB, actor *models.Actor, id uint) (*models.Solicitud, error) {
+	sol, err := cargarSolicitud(db, id)
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !models.PuedeVer(actor, sol)):
+		return nil, errSolicitudNoEncontrada()
+	case err != nil:
+		return nil, err
+	}
+	return sol, nil
+}
+
+// Solicitud devuelve la solicitud id tal como el actor puede verla.
+// Errores: NO_ENCONTRADO (también si existe pero no es visible para él).
+func (s *Store) Solicitud(ctx context.Context, actor *models.Actor, id uint) (*models.Solicitud, error) {
+	sol, err := cargarVisible(s.leer(ctx), actor, id)
+	return sol, traducir(err)
+}
+
+// HistorialSolicitud devuelve el historial de una solicitud visible, el más
+// antiguo primero. Errores: NO_ENCONTRADO.
+func (s *Store) HistorialSolicitud(ctx context.Context, actor *models.Actor, id uint) ([]models.Historial, error) {
+	db := s.leer(ctx)
+	if _, err := cargarVisible(db, actor, id); err != nil {
+		return nil, traducir(err)
+	}
+	var h []models.Historial
+	err := db.Preload("Usuario", func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }).
+		Where("solicitud_id = ?", id).Order("id").Find(&h).Error
+	return h, traducir(err)
+}
+
+// EditarSolicitud aplica un PATCH del dueño a una solicitud pendiente, con
+// las mismas reglas que la creación. Errores: NO_ENCONTRADO,
+// PERMISOS_INSUFICIENTES (no es el dueño), TRANSICION_INVALIDA (ya no está
+// pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
+func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uint, e models.EdicionSolicitud) (*models.Solicitud, error) {
+	var out *models.Solicitud
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		sol, err := cargarVisible(tx, actor, id)
+		if err != nil {
+			return err
+		}
+		version := sol.Version
+		if err := e.Editar(sol, actor, s.now(), s.loc); err != nil {
+			return err
+		}
+		res := tx.Model(&models.Solicitud{}).
+			Where("id = ? AND estado = ? AND version = ?", id, models.EstadoPendiente, version).
+			Updates(map[string]any{
+				"origen": sol.Origen, "destino": sol.Destino, "motivo": sol.Motivo, "observaciones": sol.Observaciones,
+				"pasajeros": sol.Pasajeros, "fecha_salida": sol.FechaSalida, "fecha_regreso": sol.FechaRegreso,
+				"fin_ventana": sol.FinVentana,
+				"busqueda":    sol.Busqueda,
+				"version":     gorm.Expr("version + 1"), "actualizado_en": sol.ActualizadoEn,
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return models.ErrVersion(version)
+		}
+		out, err = cargarSolicitud(tx, id)
+		return err
+	})
+	return out, err
+}
+
+// AplicarAccion mueve una solicitud según la tabla de transiciones, con
+// compare-and-swap sobre estado y version: de varios movimientos simultáneos
+// gana exactamente uno. El cambio y su entrada de historial van en la misma
+// transacción; asignar comprueba además vehículo, motorista y conflictos de
+// horario dentro de ella.
+//
+// Errores: NO_ENCONTRADO, PERMISOS_INSUFICIENTES, TRANSICION_INVALIDA (estado
+// equivocado o carrera perdida), VALIDACION (motivo, vehiculoId, motoristaId),
+// CONFLICTO_ASIGNACION.
+func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint, accion models.Accion, d models.DatosAccion) (*models.Solicitud, error) {
+	var out *models.Solicitud
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		sol, err := cargarVisible(tx, actor, id)
+		if err != nil {
+			return err
+		}
+		hacia, err := models.Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
+		if err != nil {
+			return err
+		}
+		if err := d.Validar(accion); err != nil {
+			return err
+		}
+		ahora := s.now()
+		cambios := map[string]any{"estado": hacia, "version": gorm.Expr("version + 1"), "actualizado_en": ahora}
+		comentario := ""
+		switch accion {
+		case models.AccionRechazar:
+			comentario = strings.TrimSpace(d.Motivo)
+			cambios["motivo_rechazo"] = comentario
+		case models.AccionCancelar:
+			comentario = strings.TrimSpace(d.Motivo)
+			cambios["motivo_cancelacion"] = comentario
+		case models.AccionAsignar:
+			if comentario, err = comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID); err != nil {
+				return err
+			}
+			cambios["vehiculo_id"], cambios["motorista_id"] = *d.VehiculoID, *d.MotoristaID
+		}
+		if err := s.mover(tx, sol, accion, hacia, cambios, actor.ID, comentario); err != nil {
+			return err
+		}
+		out, err = cargarSolicitud(tx, sol.ID)
+		return err
+	})
+	return out, err
+}
+
+// mover hace el compare-and-swap de una transición dentro de tx: actualiza
+// solo si la fila sigue en el estado y la versión que sol leyó, y entonces
+// escribe su historial. Si otro movimiento ganó antes (0 filas), es
+// TRANSICION_INVALIDA y no se escribe nada. No depende de que las
+// escrituras estén serializadas.
+func (s *Store) mover(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, hacia models.Estado, cambios map[string]any, usuarioID uint, comentario string) error {
+	res := tx.Model(&models.Solicitud{}).
+		Where("id = ? AND estado = ? AND version = ?", sol.ID, sol.Estado, sol.Version).Updates(cambios)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return models.Errorf(models.CodigoTransicionInvalida,
+			"La solicitud cambió de estado mientras se procesaba la acción %s (estaba en %s). Vuelva a consultarla.", accion, sol.Estado)
+	}
+	antes := sol.Estado
+	return s.historiar(tx, sol.ID, &antes, hacia, usuarioID, comentario)
+}
+
+// comprobarAsignacion valida el vehículo y el motorista para sol y busca,
+// con los índices de ventana, otra solicitud asignada o en curso del mismo
+// vehículo o motorista cuya ventana se solape. Devuelve el comentario del
+// historial. Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
+func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint) (string, error) {
+	var v models.Validacion
+	var veh models.Vehiculo
+	// FOR UPDATE sobre el vehículo y el motorista serializa, en una base con
+	// bloqueo por filas (PostgreSQL), dos asignaciones del mismo recurso; en
+	// SQLite ya las serializa la transacción inmediata y el dialecto lo omite.
+	porActualizar := clause.Locking{Strength: "UPDATE"}
+	if err := tx.Clauses(porActualizar).Limit(1).Find(&veh, vehiculoID).Error; err != nil {
+		return "", err
+	}
+	switch {
+	case veh.ID == 0 || !veh.Activo:
+		v.Agregar("vehiculoId", "no existe o no está activo")
+	case veh.Capacidad < sol.Pasajeros:
+		v.Agregar("vehiculoId", fmt.Sprintf("tiene capacidad para %d pasajeros y la solicitud es de %d", veh.Capacidad, sol.Pasajeros))
+	}
+	var mot models.Usuario
+	if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
+		return "", err
+	}
+	if mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo {
+		v.Agregar("motoristaId", "no es un motorista activo")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	for _, c := range []struct {
+		columna string
+		id      uint
+		quien   string
+	}{{"vehiculo_id", vehiculoID, "El vehículo " + veh.Placa}, {"motorista_id", motoristaID, "El motorista " + mot.Username}} {
+		codigo, err := ocupado(tx, c.columna, c.id, sol.ID, sol.FechaSalida, sol.FinVentana)
+		if err != nil {
+			return "", err
+		}
+		if codigo != "" {
+			return "", models.Errorf(models.CodigoConflictoAsignacion,
+				"%s ya está ocupado en ese horario por la solicitud %s.", c.quien, codigo)
+		}
+	}
+	return fmt.Sprintf("Vehículo %s, motorista %s", veh.Placa, mot.Username), nil
+}
+
+// ocupado devuelve el código de una solicitud asignada o en curso, distinta
+// de excepto, que ocupa al vehículo o motorista (columna = id) en una
+// ventana que se solapa con [inicio, fin); "" si no hay.
+func ocupado(db *gorm.DB, columna string, id, excepto uint, inicio, fin time.Time) (string, error) {
+	var codigos []string
+	err := db.Model(&models.Solicitud{}).
+		Where(columna+" = ? AND estado IN ? AND id <> ? AND fecha_salida < ? AND fin_ventana > ?",
+			id, models.EstadosOcupados, excepto, fin.UTC(), inicio.UTC()).
+		Limit(1).Pluck("codigo", &codigos).Error
+	if err != nil || len(codigos) == 0 {
+		return "", err
+	}
+	return codigos[0], nil
+}
+
+// ordenes son el SQL de cada orden aceptado por models.ParseFiltroSolicitudes;
+// id desempata para que la paginación sea estable.
+var ordenes = map[string]string{
+	"fechaSalida": "fecha_salida ASC, id ASC", "-fechaSalida": "fecha_salida DESC, id DESC",
+	"creadoEn": "creado_en ASC, id ASC", "-creadoEn": "creado_en DESC, id DESC",
+}
+
+// ListarSolicitudes devuelve una página de las solicitudes que el actor
+// puede ver (§5) y que cumplen f, con el total.
+func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f models.FiltroSolicitudes) (*models.Resultado[models.Solicitud], error) {
+	q := s.leer(ctx).Model(&models.Solicitud{})
+	if !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
+		q = q.Where("(solicitante_id = ? OR motorista_id = ?)", actor.ID, actor.ID)
+	}
+	if len(f.Estados) > 0 {
+		q = q.Where("estado IN ?", f.Estados)
+	}
+	if f.Desde != nil {
+		q = q.Where("fecha_salida >= ?", f.Desde.UTC())
+	}
+	if f.Hasta != nil {
+		q = q.Where("fecha_salida < ?", f.Hasta.UTC())
+	}
+	if f.Texto != "" {
+		q = q.Where(`busqueda LIKE ? ESCAPE '\'`, patronLike(f.Texto))
+	}
+	orden, ok := ordenes[f.Orden]
+	if !ok {
+		orden = ordenes["-creadoEn"]
+	}
+	return paginar[models.Solicitud](q, f.Pagina, orden, conRelaciones)
+}
