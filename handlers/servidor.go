@@ -1,6 +1,3 @@
-// Package handlers es el borde HTTP: rutas, sobre de respuesta, DTO y el
-// manejador central de errores. Los manejadores leen, llaman a models una vez
-// y responden.
 package handlers
 
 import (
