@@ -1,6 +1,3 @@
-// Package config carga y valida la configuración del proceso desde el
-// entorno (API.md §3). Un archivo .env del directorio de trabajo se lee
-// primero; las variables reales del entorno tienen prioridad.
 package config
 
 import (

@@ -111,7 +111,7 @@ func (a *API) logout(c echo.Context) error {
 
 // me es GET /auth/me (API.md §4.4).
 func (a *API) me(c echo.Context) error {
-	u, err := a.auth.Usuario(c.Request().Context(), actorDe(c).ID)
+	u, err := a.store.Usuario(c.Request().Context(), actorDe(c).ID)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,3 @@
-// Package handlers es el borde HTTP: rutas, sobre de respuesta, DTO y el
-// manejador central de errores. Los manejadores leen, llaman a models una vez
-// y responden.
 package handlers
 
 import (
@@ -16,13 +13,14 @@ import (
 	"solicitud-transporte/config"
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/store"
 )
 
 // Deps son las dependencias del servidor, construidas en cmd/server (o en
 // las pruebas).
 type Deps struct {
 	Config  *config.Config
-	Store   *models.Store
+	Store   *store.Store
 	Auth    *models.Auth
 	MFA     *models.MFA
 	Log     *slog.Logger
@@ -33,7 +31,7 @@ type Deps struct {
 // API agrupa los manejadores y lo que necesitan.
 type API struct {
 	cfg     *config.Config
-	store   *models.Store
+	store   *store.Store
 	auth    *models.Auth
 	mfa     *models.MFA
 	log     *slog.Logger

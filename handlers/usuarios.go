@@ -80,7 +80,7 @@ func (a *API) verUsuario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.auth.Usuario(c.Request().Context(), id)
+	u, err := a.store.Usuario(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,3 @@
-// Package middleware tiene el middleware de Echo del servicio. Nunca escribe
-// cuerpos: devuelve errores y el manejador central los presenta.
 package middleware
 
 import (

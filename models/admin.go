@@ -3,10 +3,6 @@ package models
 import (
 	"context"
 	"crypto/rand"
-	"errors"
-	"fmt"
-
-	"gorm.io/gorm"
 )
 
 // AsegurarAdmin crea la cuenta de administración si falta, o la pone al día:
@@ -26,61 +22,47 @@ func (a *Auth) AsegurarAdmin(ctx context.Context, username, password, email stri
 	if err := v.Err(); err != nil {
 		return "", err
 	}
-	u, err := a.s.usuarioPorIdentificador(ctx, username)
+	u, err := a.s.UsuarioPorIdentificador(ctx, username)
 	if err != nil {
 		return "", err
 	}
-	if u != nil && normalizar(u.Username) != normalizar(username) {
+	if u != nil && Normalizar(u.Username) != Normalizar(username) {
 		u = nil // coincidió con el email de otra cuenta
 	}
-	ahora := a.s.now()
+	ahora := a.now()
 	if u == nil {
 		if password == "" {
 			password = passwordAleatoria()
 			generada = password
 		}
-		hash, err := hashPassword(password, a.s.costo)
+		hash, err := HashPassword(password, a.cfg.CostoHash)
 		if err != nil {
 			return "", ErrorInterno(err)
 		}
-		mail, mailNorm := ptrNorm(email)
+		mail, mailNorm := NormalizarEmail(email)
 		nuevo := &Usuario{
-			Username: username, UsernameNorm: normalizar(username), Email: mail, EmailNorm: mailNorm,
+			Username: username, UsernameNorm: Normalizar(username), Email: mail, EmailNorm: mailNorm,
 			PasswordHash: hash, Rol: RolAdmin, Activo: true, CreadoEn: ahora, ActualizadoEn: ahora,
 		}
-		err = a.s.escribir(ctx, func(tx *gorm.DB) error {
-			if err := tx.Create(nuevo).Error; err != nil {
-				return err
-			}
-			return a.s.auditar(ctx, tx, EventoUsuarioCreado, &nuevo.ID, nil, "cuenta de administración inicial (API_USER)")
-		})
-		return generada, err
+		return generada, a.s.CrearAdmin(ctx, nuevo)
 	}
 
-	cambios := map[string]any{}
+	var (
+		nuevoEmail *string
+		hash       string
+	)
 	if email != "" && u.EmailTexto() != email {
-		cambios["email"], cambios["email_norm"] = ptrNorm(email)
+		nuevoEmail = &email
 	}
-	if password != "" && !passwordCorrecta(u.PasswordHash, password) {
-		hash, err := hashPassword(password, a.s.costo)
-		if err != nil {
+	if password != "" && !PasswordCorrecta(u.PasswordHash, password) {
+		if hash, err = HashPassword(password, a.cfg.CostoHash); err != nil {
 			return "", ErrorInterno(err)
 		}
-		cambios["password_hash"] = hash
 	}
-	if len(cambios) == 0 {
+	if nuevoEmail == nil && hash == "" {
 		return "", nil
 	}
-	cambios["actualizado_en"] = ahora
-	return "", a.s.escribir(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&Usuario{}).Where("id = ?", u.ID).Updates(cambios).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return ErrCampo("API_EMAIL", "ya pertenece a otra cuenta")
-			}
-			return err
-		}
-		return a.s.auditar(ctx, tx, EventoUsuarioActualizado, &u.ID, nil, fmt.Sprintf("cuenta de administración puesta al día al iniciar (%d cambio(s))", len(cambios)-1))
-	})
+	return "", a.s.PonerAlDiaAdmin(ctx, u.ID, nuevoEmail, hash)
 }
 
 // passwordAleatoria genera 24 caracteres de un alfabeto sin caracteres

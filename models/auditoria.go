@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Evento es el tipo de un evento de seguridad (API.md §6).
 type Evento string
@@ -49,3 +52,26 @@ type RegistroAuditoria struct {
 
 // TableName fija el nombre de la tabla.
 func (RegistroAuditoria) TableName() string { return "auditoria" }
+
+// Referencia es un usuario nombrado en una respuesta: solo id y username.
+type Referencia struct {
+	ID       uint
+	Username string
+}
+
+// EntradaAuditoria es un registro con sus usuarios resueltos (nil si no hay).
+type EntradaAuditoria struct {
+	RegistroAuditoria
+	Usuario *Referencia
+	Actor   *Referencia
+}
+
+// ParseEvento convierte texto en uno de Eventos.
+func ParseEvento(s string) (Evento, error) {
+	for _, e := range Eventos {
+		if string(e) == s {
+			return e, nil
+		}
+	}
+	return "", fmt.Errorf("evento desconocido %q", s)
+}

@@ -2,8 +2,6 @@ package models
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"time"
 )
 
@@ -20,22 +18,51 @@ type ConfigAuth struct {
 	// MaxFallos y Bloqueo: LOGIN_MAX_FAILED_ATTEMPTS y LOGIN_LOCKOUT_MINUTES.
 	MaxFallos int
 	Bloqueo   time.Duration
+	// CostoHash es el costo de bcrypt para contraseñas nuevas (el mismo que
+	// el del almacén).
+	CostoHash int
+	// Now es el reloj; nil usa time.Now.
+	Now func() time.Time
 }
 
 // Auth reúne las operaciones de autenticación: login, refresh, sesiones,
-// contraseña. Usa el Store para persistir y Tokens para firmar.
+// contraseña. Aplica las reglas (tokens, bloqueo, bcrypt fuera de las
+// transacciones), persiste con el almacén y firma con Tokens.
 type Auth struct {
-	s   *Store
+	s   AlmacenAuth
 	t   *Tokens
 	cfg ConfigAuth
+	// hashFalso iguala el costo de un usuario inexistente al de una
+	// contraseña equivocada.
+	hashFalso string
 }
 
-// NewAuth crea el servicio de autenticación.
-func NewAuth(s *Store, t *Tokens, cfg ConfigAuth) *Auth {
+// NewAuth crea el servicio de autenticación sobre el almacén s.
+func NewAuth(s AlmacenAuth, t *Tokens, cfg ConfigAuth) (*Auth, error) {
 	if cfg.MFATTL == 0 {
 		cfg.MFATTL = 5 * time.Minute
 	}
-	return &Auth{s: s, t: t, cfg: cfg}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	hashFalso, err := HashPassword("contraseña-que-nadie-tiene", cfg.CostoHash)
+	if err != nil {
+		return nil, err
+	}
+	return &Auth{s: s, t: t, cfg: cfg, hashFalso: hashFalso}, nil
+}
+
+// now es el reloj del servicio, en UTC como el del almacén.
+func (a *Auth) now() time.Time { return a.cfg.Now().UTC() }
+
+// bloqueo es la política de bloqueo de la configuración.
+func (a *Auth) bloqueo() PoliticaBloqueo {
+	return PoliticaBloqueo{MaxFallos: a.cfg.MaxFallos, Bloqueo: a.cfg.Bloqueo}
+}
+
+// sesiones son las reglas de vida de sesiones y refresh tokens.
+func (a *Auth) sesiones() ReglasSesion {
+	return ReglasSesion{SesionMax: a.cfg.SesionMax, RefreshTTL: a.cfg.RefreshTTL, Gracia: a.cfg.Gracia}
 }
 
 // ParTokens es lo que reciben login, refresh y la verificación MFA.
@@ -66,8 +93,8 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// errRevocado es la respuesta a todo token de una sesión revocada.
-func errRevocado(detalle string) error {
+// ErrTokenRevocado es la respuesta a todo token de una sesión revocada.
+func ErrTokenRevocado(detalle string) error {
 	return &Error{Codigo: CodigoTokenRevocado, Detalle: detalle}
 }
 
@@ -81,27 +108,19 @@ func (a *Auth) Autenticar(ctx context.Context, raw string) (*Actor, error) {
 	}
 	id, ok := c.IDUsuario()
 	if !ok || c.Sid == "" {
-		return nil, errTokenInvalido(nil)
+		return nil, ErrTokenInvalido(nil)
 	}
-	var fila struct {
-		ID       uint
-		Username string
-		Rol      Rol
-		Activo   bool
-		Revocado bool
-	}
-	err = a.s.consultaActor.QueryRowContext(ctx, claveJTI(c.ID), claveSesion(c.Sid), id).
-		Scan(&fila.ID, &fila.Username, &fila.Rol, &fila.Activo, &fila.Revocado)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, traducir(err)
+	fila, err := a.s.ActorDeToken(ctx, id, c.ID, c.Sid)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case fila.ID == 0:
-		return nil, errTokenInvalido(nil)
+		return nil, ErrTokenInvalido(nil)
 	case fila.Revocado:
-		return nil, errRevocado("El token fue revocado. Inicie sesión nuevamente.")
+		return nil, ErrTokenRevocado("El token fue revocado. Inicie sesión nuevamente.")
 	case !fila.Activo:
-		return nil, errRevocado("La cuenta está desactivada. Contacte al administrador.")
+		return nil, ErrTokenRevocado("La cuenta está desactivada. Contacte al administrador.")
 	}
 	return &Actor{ID: fila.ID, Username: fila.Username, Rol: fila.Rol, SesionID: c.Sid, JTI: c.ID, TokenExpira: c.ExpiresAt.Time}, nil
 }

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // CodigoRecuperacion es un código de un solo uso para entrar sin el
@@ -31,6 +29,17 @@ const (
 	alfabetoRecuperacion        = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 	largoRecuperacion           = 10
 )
+
+// codigosConHash genera un juego de códigos de recuperación para el
+// usuario: en claro, para mostrarlos una vez, y sus hashes, para guardarlos.
+func codigosConHash(usuarioID uint) (codigos, hashes []string) {
+	codigos = nuevosCodigosRecuperacion()
+	hashes = make([]string, len(codigos))
+	for i, c := range codigos {
+		hashes[i] = hashRecuperacion(usuarioID, normalizarRecuperacion(c))
+	}
+	return codigos, hashes
+}
 
 // nuevosCodigosRecuperacion genera CantidadCodigosRecuperacion códigos
 // distintos, listos para mostrar.
@@ -86,37 +95,4 @@ func quitarSeparadores(s string) string {
 func hashRecuperacion(usuarioID uint, normalizado string) string {
 	h := sha256.Sum256([]byte("recuperacion:" + strconv.FormatUint(uint64(usuarioID), 10) + ":" + normalizado))
 	return hex.EncodeToString(h[:])
-}
-
-// reemplazarCodigosRecuperacion borra, dentro de tx, los códigos del usuario
-// y guarda un juego nuevo; devuelve los códigos en claro para mostrarlos.
-func (s *Store) reemplazarCodigosRecuperacion(tx *gorm.DB, usuarioID uint) ([]string, error) {
-	if err := borrarCodigosRecuperacion(tx, usuarioID); err != nil {
-		return nil, err
-	}
-	codigos := nuevosCodigosRecuperacion()
-	filas := make([]CodigoRecuperacion, len(codigos))
-	ahora := s.now()
-	for i, c := range codigos {
-		filas[i] = CodigoRecuperacion{UsuarioID: usuarioID, Hash: hashRecuperacion(usuarioID, normalizarRecuperacion(c)), CreadoEn: ahora}
-	}
-	if err := tx.Create(&filas).Error; err != nil {
-		return nil, err
-	}
-	return codigos, nil
-}
-
-// borrarCodigosRecuperacion borra, dentro de tx, todos los códigos del usuario.
-func borrarCodigosRecuperacion(tx *gorm.DB, usuarioID uint) error {
-	return tx.Where("usuario_id = ?", usuarioID).Delete(&CodigoRecuperacion{}).Error
-}
-
-// gastarCodigoRecuperacion marca como usado, dentro de tx, el código
-// normalizado del usuario: un UPDATE condicional (usado_en IS NULL)
-// comprobado por filas afectadas, así de dos usos simultáneos gana uno.
-func (s *Store) gastarCodigoRecuperacion(tx *gorm.DB, usuarioID uint, normalizado string) (bool, error) {
-	res := tx.Model(&CodigoRecuperacion{}).
-		Where("usuario_id = ? AND hash = ? AND usado_en IS NULL", usuarioID, hashRecuperacion(usuarioID, normalizado)).
-		Update("usado_en", s.now())
-	return res.RowsAffected == 1, res.Error
 }

@@ -1,6 +1,13 @@
-// Package models es el núcleo del servicio: entidades, reglas, tokens y el
-// acceso a la base de datos. No conoce HTTP ni la configuración del proceso:
-// recibe lo que necesita por constructor.
+// Package models es el núcleo del servicio: entidades, errores y sus
+// códigos, estados y transiciones, visibilidad y validación, tokens, TOTP,
+// bcrypt y cifrado de secretos MFA, y los servicios Auth y MFA, que aplican
+// esas reglas y persisten a través de AlmacenAuth/AlmacenMFA (los implementa
+// models/store). No conoce HTTP, la base de datos ni la configuración del
+// proceso: recibe lo que necesita por constructor.
+//
+// Importa solo la biblioteca estándar, jwt, otp y x/crypto: nunca gorm, echo,
+// config ni models/store. Las entidades llevan etiquetas gorm y TableName,
+// que son texto y no importan gorm.
 //
 // Glosario (una palabra por concepto):
 //   - usuario: cuenta que inicia sesión; rol: admin, aprobador, motorista, solicitante.
@@ -9,6 +16,10 @@
 //   - solicitud: pedido de transporte; estado: su etapa en el flujo de aprobación.
 //   - vehiculo, motorista: lo que se asigna a una solicitud aprobada.
 //   - auditoria: registro de eventos de seguridad.
+//   - bloqueo: fallos de login contados por identidad (clave); reservar un
+//     intento lo gasta antes de comprobar la contraseña o el código.
+//   - almacen: la persistencia vista desde models (AlmacenAuth, AlmacenMFA);
+//     store: su implementación con GORM.
 //   - mfa: segundo factor TOTP; paso: ventana de 30 s de un código TOTP;
 //     codigo de recuperacion: código de un solo uso para entrar sin la app.
 package models

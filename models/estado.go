@@ -25,9 +25,9 @@ var Estados = []Estado{
 	EstadoEnCurso, EstadoFinalizada, EstadoCancelada,
 }
 
-// estadosOcupados son los estados en los que una solicitud ocupa su vehículo
+// EstadosOcupados son los estados en los que una solicitud ocupa su vehículo
 // y su motorista durante su ventana (la comprobación de conflictos de §7).
-var estadosOcupados = []Estado{EstadoAsignada, EstadoEnCurso}
+var EstadosOcupados = []Estado{EstadoAsignada, EstadoEnCurso}
 
 // ParseEstado convierte texto en Estado; error si no es uno de Estados.
 func ParseEstado(s string) (Estado, error) {

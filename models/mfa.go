@@ -5,11 +5,9 @@ import (
 	"context"
 	"fmt"
 	"image/png"
-	"time"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
-	"gorm.io/gorm"
 )
 
 // Parámetros TOTP (RFC 6238) que entienden todas las apps de autenticación.
@@ -32,17 +30,19 @@ type ConfigMFA struct {
 }
 
 // MFA es la autenticación de dos factores con TOTP y códigos de
-// recuperación (API.md §4.6). Usa el Store y los Tokens de Auth y su
-// bloqueo de cuentas: los códigos equivocados cuentan como fallos de login.
+// recuperación (API.md §4.6). Usa los Tokens de Auth y su bloqueo de
+// cuentas (los códigos equivocados cuentan como fallos de login) y persiste
+// con el almacén s.
 type MFA struct {
 	a       *Auth
+	s       AlmacenMFA
 	cfg     ConfigMFA
 	cifrado cifradoSecretos
 	opts    totp.ValidateOpts
 }
 
-// NewMFA crea el servicio MFA sobre auth.
-func NewMFA(auth *Auth, cfg ConfigMFA) (*MFA, error) {
+// NewMFA crea el servicio MFA sobre auth y el almacén s.
+func NewMFA(auth *Auth, s AlmacenMFA, cfg ConfigMFA) (*MFA, error) {
 	if cfg.Emisor == "" {
 		return nil, fmt.Errorf("el emisor MFA no puede estar vacío")
 	}
@@ -53,7 +53,7 @@ func NewMFA(auth *Auth, cfg ConfigMFA) (*MFA, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &MFA{a: auth, cfg: cfg, cifrado: c, opts: totp.ValidateOpts{
+	return &MFA{a: auth, s: s, cfg: cfg, cifrado: c, opts: totp.ValidateOpts{
 		Period: periodoTOTP, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
 	}}, nil
 }
@@ -79,12 +79,12 @@ type EstadoMFA struct {
 //
 // Errores: CONFLICTO si MFA ya está activo.
 func (m *MFA) Configurar(ctx context.Context, actor *Actor) (*ConfiguracionMFA, error) {
-	u, err := m.a.Usuario(ctx, actor.ID)
+	u, err := m.s.Usuario(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
 	if u.MFAHabilitado {
-		return nil, errMFAYaActivo()
+		return nil, ErrMFAYaActivo()
 	}
 	key, err := totp.Generate(totp.GenerateOpts{
 		Issuer: m.cfg.Emisor, AccountName: u.Username, Period: periodoTOTP, SecretSize: bytesSecretoTOTP,
@@ -105,20 +105,7 @@ func (m *MFA) Configurar(ctx context.Context, actor *Actor) (*ConfiguracionMFA, 
 	if err != nil {
 		return nil, ErrorInterno(err)
 	}
-	err = m.a.s.escribir(ctx, func(tx *gorm.DB) error {
-		// El último paso aceptado era del secreto anterior: con uno nuevo
-		// ningún código suyo se aceptó todavía.
-		res := tx.Model(&Usuario{}).Where("id = ? AND mfa_habilitado = ?", u.ID, false).
-			Updates(map[string]any{"mfa_secreto": sellado, "mfa_ultimo_paso": 0, "actualizado_en": m.a.s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errMFAYaActivo()
-		}
-		return nil
-	})
-	if err != nil {
+	if err := m.s.GuardarSecretoMFA(ctx, u.ID, sellado); err != nil {
 		return nil, err
 	}
 	return &ConfiguracionMFA{Secreto: key.Secret(), URL: key.URL(), QRPNG: qr.Bytes()}, nil
@@ -133,36 +120,19 @@ func (m *MFA) Configurar(ctx context.Context, actor *Actor) (*ConfiguracionMFA, 
 // configuración pendiente), CODIGO_MFA_INVALIDO (cuenta para el bloqueo),
 // DEMASIADAS_SOLICITUDES (cuenta bloqueada).
 func (m *MFA) Activar(ctx context.Context, actor *Actor, codigo string) ([]string, error) {
-	u, err := m.a.Usuario(ctx, actor.ID)
+	u, err := m.s.Usuario(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case u.MFAHabilitado:
-		return nil, errMFAYaActivo()
+		return nil, ErrMFAYaActivo()
 	case u.MFASecreto == "":
 		return nil, Errorf(CodigoConflicto, "No hay una configuración MFA pendiente. Llame primero a POST /auth/mfa/configurar.")
 	}
-	var codigos []string
-	err = m.conCodigo(ctx, u, codigo, false, "activación", nil, func(tx *gorm.DB, via string) error {
-		res := tx.Model(&Usuario{}).Where("id = ? AND mfa_habilitado = ?", u.ID, false).
-			Updates(map[string]any{"mfa_habilitado": true, "actualizado_en": m.a.s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errMFAYaActivo()
-		}
-		nuevos, err := m.a.s.reemplazarCodigosRecuperacion(tx, u.ID)
-		if err != nil {
-			return err
-		}
-		codigos = nuevos
-		n, err := m.a.s.revocarSesiones(tx, u.ID, "", actor.SesionID)
-		if err != nil {
-			return err
-		}
-		return m.a.s.auditar(ctx, tx, EventoMFAActivado, &u.ID, &actor.ID, fmt.Sprintf("%d sesión(es) cerrada(s)", n))
+	codigos, hashes := codigosConHash(u.ID)
+	err = m.conCodigo(ctx, u, codigo, false, "activación", func(c CodigoMFA) (string, error) {
+		return m.s.ActivarMFA(ctx, actor, c, hashes)
 	})
 	if err != nil {
 		return nil, err
@@ -181,16 +151,8 @@ func (m *MFA) Desactivar(ctx context.Context, actor *Actor, codigo string) error
 	if err != nil {
 		return err
 	}
-	return m.conCodigo(ctx, u, codigo, true, "desactivación", nil, func(tx *gorm.DB, via string) error {
-		if err := apagarMFA(tx, u.ID, m.a.s.now()); err != nil {
-			return err
-		}
-		n, err := m.a.s.revocarSesiones(tx, u.ID, "", actor.SesionID)
-		if err != nil {
-			return err
-		}
-		return m.a.s.auditar(ctx, tx, EventoMFADesactivado, &u.ID, &actor.ID,
-			fmt.Sprintf("con %s; %d sesión(es) cerrada(s)", via, n))
+	return m.conCodigo(ctx, u, codigo, true, "desactivación", func(c CodigoMFA) (string, error) {
+		return m.s.DesactivarMFA(ctx, actor, c)
 	})
 }
 
@@ -205,11 +167,9 @@ func (m *MFA) RegenerarCodigos(ctx context.Context, actor *Actor, codigo string)
 	if err != nil {
 		return nil, err
 	}
-	var codigos []string
-	err = m.conCodigo(ctx, u, codigo, true, "regeneración de códigos de recuperación", nil, func(tx *gorm.DB, via string) error {
-		nuevos, err := m.a.s.reemplazarCodigosRecuperacion(tx, u.ID)
-		codigos = nuevos
-		return err
+	codigos, hashes := codigosConHash(u.ID)
+	err = m.conCodigo(ctx, u, codigo, true, "regeneración de códigos de recuperación", func(c CodigoMFA) (string, error) {
+		return m.s.RegenerarCodigosMFA(ctx, c, hashes)
 	})
 	if err != nil {
 		return nil, err
@@ -220,19 +180,17 @@ func (m *MFA) RegenerarCodigos(ctx context.Context, actor *Actor, codigo string)
 // Estado devuelve si el actor tiene MFA activo y cuántos códigos de
 // recuperación le quedan sin usar.
 func (m *MFA) Estado(ctx context.Context, actor *Actor) (*EstadoMFA, error) {
-	u, err := m.a.Usuario(ctx, actor.ID)
+	u, err := m.s.Usuario(ctx, actor.ID)
 	if err != nil {
 		return nil, err
 	}
-	var n int64
+	var n int
 	if u.MFAHabilitado {
-		err = m.a.s.leer(ctx).Model(&CodigoRecuperacion{}).
-			Where("usuario_id = ? AND usado_en IS NULL", u.ID).Count(&n).Error
-		if err != nil {
-			return nil, traducir(err)
+		if n, err = m.s.CodigosRecuperacionRestantes(ctx, u.ID); err != nil {
+			return nil, err
 		}
 	}
-	return &EstadoMFA{Habilitado: u.MFAHabilitado, CodigosRestantes: int(n)}, nil
+	return &EstadoMFA{Habilitado: u.MFAHabilitado, CodigosRestantes: n}, nil
 }
 
 // Restablecer es el reinicio administrativo del MFA de otra cuenta (un
@@ -242,29 +200,12 @@ func (m *MFA) Estado(ctx context.Context, actor *Actor) (*EstadoMFA, error) {
 //
 // Errores: NO_ENCONTRADO, CONFLICTO (no tiene MFA activo ni pendiente).
 func (m *MFA) Restablecer(ctx context.Context, actor *Actor, usuarioID uint) error {
-	return m.a.s.escribir(ctx, func(tx *gorm.DB) error {
-		var u Usuario
-		if err := tx.Take(&u, usuarioID).Error; err != nil {
-			return err
-		}
-		if !u.MFAHabilitado && u.MFASecreto == "" {
-			return Errorf(CodigoConflicto, "El usuario %s no tiene MFA activo ni una configuración pendiente.", u.Username)
-		}
-		if err := apagarMFA(tx, u.ID, m.a.s.now()); err != nil {
-			return err
-		}
-		n, err := m.a.s.revocarSesiones(tx, u.ID, "", "")
-		if err != nil {
-			return err
-		}
-		return m.a.s.auditar(ctx, tx, EventoMFARestablecido, &u.ID, &actor.ID,
-			fmt.Sprintf("restablecido por %s; %d sesión(es) revocada(s)", actor.Username, n))
-	})
+	return m.s.RestablecerMFA(ctx, actor, usuarioID)
 }
 
 // usuarioConMFA carga al usuario y exige que tenga MFA activo.
 func (m *MFA) usuarioConMFA(ctx context.Context, id uint) (*Usuario, error) {
-	u, err := m.a.Usuario(ctx, id)
+	u, err := m.s.Usuario(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -274,17 +215,7 @@ func (m *MFA) usuarioConMFA(ctx context.Context, id uint) (*Usuario, error) {
 	return u, nil
 }
 
-// apagarMFA deja la cuenta sin MFA, sin secreto y sin códigos, dentro de tx.
-// mfa_ultimo_paso se conserva: solo crece.
-func apagarMFA(tx *gorm.DB, usuarioID uint, ahora time.Time) error {
-	err := tx.Model(&Usuario{}).Where("id = ?", usuarioID).
-		Updates(map[string]any{"mfa_habilitado": false, "mfa_secreto": "", "actualizado_en": ahora}).Error
-	if err != nil {
-		return err
-	}
-	return borrarCodigosRecuperacion(tx, usuarioID)
-}
-
-func errMFAYaActivo() error {
+// ErrMFAYaActivo es CONFLICTO: MFA ya está activo en la cuenta.
+func ErrMFAYaActivo() error {
 	return Errorf(CodigoConflicto, "La autenticación de dos factores ya está activa. Desactívela antes de configurarla de nuevo.")
 }

@@ -3,11 +3,9 @@ package models
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"time"
 
 	"github.com/pquerna/otp/totp"
-	"gorm.io/gorm"
 )
 
 // Verificar es el segundo paso del login (API.md §4.6): canjea el mfaToken
@@ -39,42 +37,33 @@ func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParToken
 	}
 	id, ok := c.IDUsuario()
 	if !ok {
-		return nil, errTokenInvalido(nil)
+		return nil, ErrTokenInvalido(nil)
 	}
-	var usado int64
-	if err := m.a.s.leer(ctx).Model(&TokenRevocado{}).Where("clave = ?", claveJTI(c.ID)).Count(&usado).Error; err != nil {
-		return nil, traducir(err)
+	usado, err := m.s.TokenGastado(ctx, c.ID)
+	if err != nil {
+		return nil, err
 	}
-	if usado > 0 {
-		return nil, errMFATokenUsado()
+	if usado {
+		return nil, ErrMFATokenUsado()
 	}
-	u, err := m.a.Usuario(ctx, id)
+	u, err := m.s.Usuario(ctx, id)
 	switch {
 	case CodigoDe(err) == CodigoNoEncontrado:
-		return nil, errTokenInvalido(err)
+		return nil, ErrTokenInvalido(err)
 	case err != nil:
 		return nil, err
 	case !u.Activo:
 		// Como en el primer paso del login (la contraseña ya se comprobó).
 		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
 	case !u.MFAHabilitado:
-		return nil, errRevocado("La autenticación de dos factores ya no está activa en esta cuenta. Inicie sesión nuevamente.")
-	}
-	gastarToken := func(tx *gorm.DB) error {
-		err := tx.Create(&TokenRevocado{Clave: claveJTI(c.ID), ExpiraEn: c.ExpiresAt.Time}).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return errMFATokenUsado()
-		}
-		return err
+		return nil, ErrTokenRevocado("La autenticación de dos factores ya no está activa en esta cuenta. Inicie sesión nuevamente.")
 	}
 	// Gastar el token, aceptar el código y crear la sesión son un solo paso.
-	var (
-		ses *Sesion
-		rt  *RefreshToken
-	)
-	err = m.conCodigo(ctx, u, codigo, true, "verificación de inicio de sesión", gastarToken, func(tx *gorm.DB, via string) (err error) {
-		ses, rt, err = m.a.iniciarSesionTx(ctx, tx, u, "segundo factor: "+via)
-		return err
+	var ses *Sesion
+	var rt *RefreshToken
+	err = m.conCodigo(ctx, u, codigo, true, "verificación de inicio de sesión", func(cm CodigoMFA) (string, error) {
+		ses, rt = m.a.sesiones().Nueva(u, OrigenDe(ctx), m.a.now())
+		return m.s.VerificarMFA(ctx, c.ID, c.ExpiresAt.Time, cm, ses, rt)
 	})
 	if err != nil {
 		return nil, err
@@ -82,26 +71,50 @@ func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParToken
 	return m.a.emitirPar(u, ses, rt)
 }
 
-func errMFATokenUsado() error {
-	return errRevocado("El token MFA ya fue usado. Inicie sesión nuevamente.")
+// ErrMFATokenUsado es TOKEN_REVOCADO para un mfaToken ya canjeado.
+func ErrMFATokenUsado() error {
+	return ErrTokenRevocado("El token MFA ya fue usado. Inicie sesión nuevamente.")
 }
 
-// errCodigoRechazado deshace la transacción de conCodigo cuando el código no
-// vale; nunca sale de este archivo.
-var errCodigoRechazado = errors.New("código MFA rechazado")
+// CodigoMFA es un código del usuario ya comprobado contra su secreto, listo
+// para que el almacén lo gaste en la misma transacción que su efecto: el paso
+// TOTP con un UPDATE condicional (mfa_ultimo_paso < Paso, con el secreto y el
+// estado leídos) y un código de recuperación con otro (usado_en IS NULL),
+// ambos comprobados por filas afectadas, así un código se acepta una sola vez
+// aunque lleguen dos a la vez.
+type CodigoMFA struct {
+	UsuarioID uint
+	// Secreto y Habilitado son los que se leyeron de la cuenta.
+	Secreto    string
+	Habilitado bool
+	// Paso > 0 es un código TOTP de ese paso; HashRecuperacion no vacío, un
+	// código de recuperación.
+	Paso             int64
+	HashRecuperacion string
+	// Rechazo no vacío dice por qué el código no vale sin mirar la base: el
+	// almacén no cambia nada y lo devuelve como motivo.
+	Rechazo string
+}
 
-// conCodigo comprueba codigo para u y, si vale, ejecuta hecho en la misma
-// transacción que lo gasta: el paso TOTP se guarda con un UPDATE condicional
-// (mfa_ultimo_paso < paso) y un código de recuperación con otro (usado_en IS
-// NULL), ambos comprobados por filas afectadas, así un código se acepta una
-// sola vez aunque lleguen dos a la vez. antes (opcional) corre primero en la
-// misma transacción. recuperacion dice si se aceptan códigos de recuperación.
+// Via nombra el tipo de código para la auditoría.
+func (c CodigoMFA) Via() string {
+	if c.Paso > 0 {
+		return "código TOTP"
+	}
+	return "código de recuperación"
+}
+
+// conCodigo comprueba codigo para u y, si tiene forma de valer, deja que
+// gastar lo gaste junto con el efecto de la operación (una transacción del
+// almacén, que devuelve el motivo si el código no valía). recuperacion dice
+// si se aceptan códigos de recuperación.
 //
-// Antes reserva un intento del cupo de la cuenta (DEMASIADAS_SOLICITUDES). Un código que
-// no vale deshace todo, cuenta como fallo (RegistrarFallo, MFA_FALLIDO) y
-// devuelve CODIGO_MFA_INVALIDO. Un código válido limpia los fallos.
+// Antes reserva un intento del cupo de la cuenta (DEMASIADAS_SOLICITUDES). Un
+// código que no vale no cambia nada, cuenta como fallo (RegistrarFallo,
+// MFA_FALLIDO) y devuelve CODIGO_MFA_INVALIDO. Un código válido limpia los
+// fallos.
 func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recuperacion bool, operacion string,
-	antes func(tx *gorm.DB) error, hecho func(tx *gorm.DB, via string) error) error {
+	gastar func(CodigoMFA) (motivo string, err error)) error {
 	limpio := quitarSeparadores(codigo)
 	if limpio == "" {
 		return ErrCampo("codigo", "es obligatorio")
@@ -115,51 +128,20 @@ func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recupera
 	if err != nil {
 		return ErrorInterno(err)
 	}
-	var motivo string
-	err = m.a.s.escribir(ctx, func(tx *gorm.DB) error {
-		if antes != nil {
-			if err := antes(tx); err != nil {
-				return err
-			}
+	c := CodigoMFA{UsuarioID: u.ID, Secreto: u.MFASecreto, Habilitado: u.MFAHabilitado}
+	switch {
+	case esCodigoTOTP(limpio):
+		paso, ok := m.pasoCoincidente(secreto, limpio, m.a.now())
+		if !ok {
+			c.Rechazo = "código TOTP incorrecto o fuera de la ventana"
 		}
-		var via string
-		switch {
-		case esCodigoTOTP(limpio):
-			paso, ok := m.pasoCoincidente(secreto, limpio, m.a.s.now())
-			if !ok {
-				motivo = "código TOTP incorrecto o fuera de la ventana"
-				return errCodigoRechazado
-			}
-			res := tx.Model(&Usuario{}).
-				Where("id = ? AND mfa_secreto = ? AND mfa_habilitado = ? AND mfa_ultimo_paso < ?", u.ID, u.MFASecreto, u.MFAHabilitado, paso).
-				Update("mfa_ultimo_paso", paso)
-			if res.Error != nil {
-				return res.Error
-			}
-			if res.RowsAffected != 1 {
-				motivo = "código TOTP ya usado"
-				return errCodigoRechazado
-			}
-			via = "código TOTP"
-		case recuperacion && normalizarRecuperacion(limpio) != "":
-			ok, err := m.a.s.gastarCodigoRecuperacion(tx, u.ID, normalizarRecuperacion(limpio))
-			if err != nil {
-				return err
-			}
-			if !ok {
-				motivo = "código de recuperación incorrecto o ya usado"
-				return errCodigoRechazado
-			}
-			via = "código de recuperación"
-		default:
-			motivo = "código con formato no válido"
-			return errCodigoRechazado
-		}
-		if err := tx.Where("clave = ?", ClaveBloqueoUsuario(u.ID)).Delete(&BloqueoLogin{}).Error; err != nil {
-			return err
-		}
-		return hecho(tx, via)
-	})
+		c.Paso = paso
+	case recuperacion && normalizarRecuperacion(limpio) != "":
+		c.HashRecuperacion = hashRecuperacion(u.ID, normalizarRecuperacion(limpio))
+	default:
+		c.Rechazo = "código con formato no válido"
+	}
+	motivo, err := gastar(c)
 	if motivo != "" {
 		return m.a.RegistrarFallo(ctx, ClaveBloqueoUsuario(u.ID), &u.ID, EventoMFAFallido, operacion+": "+motivo)
 	}

@@ -47,9 +47,12 @@ type TokenRevocado struct {
 // TableName fija el nombre de la tabla.
 func (TokenRevocado) TableName() string { return "tokens_revocados" }
 
-// Claves de la lista negra: el prefijo separa jti de sid.
-func claveJTI(jti string) string    { return "j:" + jti }
-func claveSesion(sid string) string { return "s:" + sid }
+// ClaveJTI y ClaveSesion son las claves de la lista negra: el prefijo separa
+// jti de sid.
+func ClaveJTI(jti string) string { return "j:" + jti }
+
+// ClaveSesion es la clave de la lista negra de una sesión entera.
+func ClaveSesion(sid string) string { return "s:" + sid }
 
 // BloqueoLogin cuenta los fallos de inicio de sesión de una identidad
 // (API.md §4.1): "u:<id>" si el identificador es de una cuenta, si no

@@ -256,8 +256,8 @@ type DatosAccion struct {
 	MotoristaID *uint
 }
 
-// validar comprueba los campos que accion necesita.
-func (d DatosAccion) validar(accion Accion) error {
+// Validar comprueba los campos que accion necesita. Error: VALIDACION.
+func (d DatosAccion) Validar(accion Accion) error {
 	var v Validacion
 	switch accion {
 	case AccionRechazar, AccionCancelar:

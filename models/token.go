@@ -77,8 +77,8 @@ func NewTokens(cfg ConfigTokens, now func() time.Time) (*Tokens, error) {
 	}, nil
 }
 
-// nuevoID devuelve un identificador aleatorio de 128 bits en base64url.
-func nuevoID() string {
+// NuevoID devuelve un identificador aleatorio de 128 bits en base64url.
+func NuevoID() string {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		panic(err) // crypto/rand no falla en plataformas soportadas
@@ -117,13 +117,13 @@ func (t *Tokens) Verificar(raw string, tipo TipoToken) (*Claims, error) {
 	_, err := t.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.cfg.Secreto, nil })
 	firmaOK := err == nil || errors.Is(err, jwt.ErrTokenInvalidClaims)
 	if !firmaOK || c.Typ != tipo || c.ID == "" || c.Subject == "" {
-		return nil, errTokenInvalido(err)
+		return nil, ErrTokenInvalido(err)
 	}
 	if err != nil {
 		if soloExpirado(err) {
 			return &c, &Error{Codigo: CodigoTokenExpirado, Detalle: detalleExpirado(tipo), Err: err}
 		}
-		return nil, errTokenInvalido(err)
+		return nil, ErrTokenInvalido(err)
 	}
 	return &c, nil
 }
@@ -141,7 +141,8 @@ func soloExpirado(err error) bool {
 	return true
 }
 
-func errTokenInvalido(err error) error {
+// ErrTokenInvalido es TOKEN_INVALIDO con la causa interna err.
+func ErrTokenInvalido(err error) error {
 	return &Error{Codigo: CodigoTokenInvalido, Detalle: "El token no es válido. Inicie sesión nuevamente.", Err: err}
 }
 

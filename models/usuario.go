@@ -93,13 +93,15 @@ func ValidarPassword(v *Validacion, campo, password, username string) {
 	}
 }
 
-// normalizar devuelve la forma con la que se comparan username y email.
-func normalizar(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// Normalizar devuelve la forma con la que se comparan username y email.
+func Normalizar(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-func ptrNorm(email string) (*string, *string) {
+// NormalizarEmail devuelve el email y su forma normalizada, o nil y nil si
+// está vacío (la cuenta queda sin correo).
+func NormalizarEmail(email string) (*string, *string) {
 	if email == "" {
 		return nil, nil
 	}
-	n := normalizar(email)
+	n := Normalizar(email)
 	return &email, &n
 }

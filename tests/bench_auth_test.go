@@ -1,7 +1,7 @@
 package tests
 
 import (
-	"database/sql"
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -10,36 +10,23 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"solicitud-transporte/middleware"
+	"solicitud-transporte/models"
 )
 
-// sembrarListaNegra mete n filas en la lista negra directamente en el
-// archivo, como quedarían tras muchos logouts (mitad jti, mitad sesiones).
+// sembrarListaNegra mete n filas en la lista negra con la importación del
+// store, como quedarían tras muchos logouts (mitad jti, mitad sesiones).
 func sembrarListaNegra(b *testing.B, env *entorno, n int) {
 	b.Helper()
-	db, err := sql.Open("sqlite3", env.cfg.DBDSN+"?_busy_timeout=5000")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	tx, err := db.Begin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	st, err := tx.Prepare("INSERT INTO tokens_revocados (clave, expira_en) VALUES (?, ?)")
-	if err != nil {
-		b.Fatal(err)
-	}
 	exp := env.reloj.Now().Add(24 * time.Hour).UTC()
+	filas := make([]models.TokenRevocado, n)
 	for i := range n {
-		pre := "j:"
+		clave := models.ClaveJTI(fmt.Sprintf("%022d", i))
 		if i%2 == 1 {
-			pre = "s:"
+			clave = models.ClaveSesion(fmt.Sprintf("%022d", i))
 		}
-		if _, err := st.Exec(fmt.Sprintf("%s%022d", pre, i), exp); err != nil {
-			b.Fatal(err)
-		}
+		filas[i] = models.TokenRevocado{Clave: clave, ExpiraEn: exp}
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := env.store.ImportarRevocaciones(context.Background(), filas); err != nil {
 		b.Fatal(err)
 	}
 }

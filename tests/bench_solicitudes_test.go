@@ -1,36 +1,23 @@
 package tests
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-	"gorm.io/gorm/logger"
-
 	"solicitud-transporte/models"
 )
 
-// sembrar inserta n solicitudes directamente con GORM sobre el archivo del
-// entorno (solo para medir: no pasa por las reglas ni crea historial). Los
-// estados se reparten por igual entre los siete; los solicitantes, los
-// vehículos y los motoristas (en las que ya fueron asignadas) se turnan.
+// sembrar carga n solicitudes con la importación del store (solo para medir:
+// no pasa por las reglas ni crea historial). Los estados se reparten por
+// igual entre los siete; los solicitantes, los vehículos y los motoristas (en
+// las que ya fueron asignadas) se turnan.
 func sembrar(tb testing.TB, env *entorno, n int, solicitantes, vehiculos, motoristas []uint) {
 	tb.Helper()
-	db, err := gorm.Open(sqlite.Open(env.cfg.DBDSN+"?_busy_timeout=5000&_journal_mode=WAL"), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
-		}
-	}()
 	base := env.reloj.Now().Add(-time.Duration(n) * time.Minute)
-	lote := make([]models.Solicitud, 0, 1000)
+	sols := make([]models.Solicitud, 0, n)
 	for i := 0; i < n; i++ {
 		creado := base.Add(time.Duration(i) * time.Minute).UTC()
 		salida := creado.Add(time.Duration(24+i%240) * time.Hour)
@@ -40,18 +27,14 @@ func sembrar(tb testing.TB, env *entorno, n int, solicitantes, vehiculos, motori
 			FinVentana: salida.Add(4 * time.Hour), Motivo: "Diligencia judicial", Pasajeros: 1 + i%10,
 			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
 		}
-		s.Busqueda = strings.ToLower(s.Origen + "\n" + s.Destino + "\n" + s.Motivo)
 		switch s.Estado {
 		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
 			s.VehiculoID, s.MotoristaID = ptrDe(vehiculos[i%len(vehiculos)]), ptrDe(motoristas[i%len(motoristas)])
 		}
-		lote = append(lote, s)
-		if len(lote) == cap(lote) || i == n-1 {
-			if err := db.Omit(clause.Associations).Create(&lote).Error; err != nil {
-				tb.Fatal(err)
-			}
-			lote = lote[:0]
-		}
+		sols = append(sols, s)
+	}
+	if err := env.store.ImportarSolicitudes(context.Background(), sols); err != nil {
+		tb.Fatal(err)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"solicitud-transporte/config"
 	"solicitud-transporte/handlers"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/store"
 )
 
 // reloj es un reloj de prueba que solo avanza cuando se le pide.
@@ -58,7 +59,7 @@ func configPrueba(t testing.TB, dir string) *config.Config {
 		AppEnv: config.EntornoPrueba, Port: 8000, DBDriver: "sqlite", DBDSN: filepath.Join(dir, "t.db"),
 		JWTSecret: "secreto-de-pruebas-de-al-menos-32-caracteres", JWTAlgorithm: "HS256",
 		AccessExpValue: 60, RefreshExpValue: 24, SessionMaxValue: 7, RefreshGraceSecs: 10,
-		DBTimeout: 5 * time.Second, PasswordHashCost: bcrypt.MinCost, JWTIssuer: "solicitud-transporte", JWTAudience: "solicitud-transporte-api",
+		DBTimeout: 5 * time.Second, DBMaxConns: 20, PasswordHashCost: bcrypt.MinCost, JWTIssuer: "solicitud-transporte", JWTAudience: "solicitud-transporte-api",
 		APIUser: adminUser, APIPassword: adminPass, MFAIssuerName: "ONI_Justicia", MFAValidWindow: 1,
 		RateLimitAuthPerMinute: 100000, LoginMaxFailed: 5, LoginLockoutMinutes: 15,
 		BodyLimit: "1M", LogLevel: "info", LogFormat: "text", Timezone: "America/El_Salvador",
@@ -79,7 +80,7 @@ type entorno struct {
 	t     testing.TB
 	cfg   *config.Config
 	reloj *reloj
-	store *models.Store
+	store *store.Store
 	auth  *models.Auth
 	e     *echo.Echo
 	logs  *bytes.Buffer
@@ -117,7 +118,7 @@ func (env *entorno) arrancar() {
 	t := env.t
 	t.Helper()
 	ctx := context.Background()
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now, Ubicacion: env.cfg.Ubicacion, Plazo: env.cfg.DBTimeout})
+	st, err := store.Open(ctx, store.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now, Ubicacion: env.cfg.Ubicacion, Plazo: env.cfg.DBTimeout})
 	if err != nil {
 		t.Fatalf("abrir store: %v", err)
 	}
@@ -127,11 +128,15 @@ func (env *entorno) arrancar() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := models.NewAuth(store, tokens, models.ConfigAuth{
+	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
 		AccesoTTL: env.cfg.AccesoTTL(), RefreshTTL: env.cfg.RefreshTTL(), SesionMax: env.cfg.SesionMax(),
 		Gracia: env.cfg.Gracia(), MaxFallos: env.cfg.LoginMaxFailed, Bloqueo: env.cfg.Bloqueo(),
+		CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now,
 	})
-	mfa, err := models.NewMFA(auth, models.ConfigMFA{
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfa, err := models.NewMFA(auth, st, models.ConfigMFA{
 		Emisor: env.cfg.MFAIssuerName, Ventana: env.cfg.MFAValidWindow, Clave: config.ClaveMFA(env.cfg.MFAEncryptionKey),
 	})
 	if err != nil {
@@ -141,9 +146,9 @@ func (env *entorno) arrancar() {
 		t.Fatalf("admin: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(escritorSeguro{env.logMu, env.logs}, nil))
-	env.store, env.auth = store, auth
-	env.e = handlers.NewServer(handlers.Deps{Config: env.cfg, Store: store, Auth: auth, MFA: mfa, Log: log, Now: env.reloj.Now, Version: "test"})
-	t.Cleanup(func() { store.Close() })
+	env.store, env.auth = st, auth
+	env.e = handlers.NewServer(handlers.Deps{Config: env.cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: env.reloj.Now, Version: "test"})
+	t.Cleanup(func() { st.Close() })
 }
 
 // reiniciar simula un reinicio del proceso sobre el mismo archivo.

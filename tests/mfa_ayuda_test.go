@@ -2,14 +2,12 @@ package tests
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"solicitud-transporte/models"
 )
@@ -117,31 +115,33 @@ func (env *entorno) estadoMFA(token string) estadoMFA {
 	return e
 }
 
-// baseCruda abre el archivo SQLite del entorno aparte, para mirar lo que la
-// API no muestra (secretos guardados, auditoría mientras no exista GET
-// /auditoria en esta rama).
-func (env *entorno) baseCruda() *gorm.DB {
+// auditoriaDe devuelve los eventos de auditoría de un usuario (solo los de
+// eventos, si se indican), el más antiguo primero, leídos con el store.
+func (env *entorno) auditoriaDe(usuarioID uint, eventos ...models.Evento) []models.EntradaAuditoria {
 	env.t.Helper()
-	db, err := gorm.Open(sqlite.Open(env.cfg.DBDSN+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		env.t.Fatal(err)
-	}
-	env.t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			sqlDB.Close()
+	var todas []models.EntradaAuditoria
+	for p := 1; ; p++ {
+		r, err := env.store.ListarAuditoria(context.Background(), models.FiltroAuditoria{
+			UsuarioID: &usuarioID, Eventos: eventos, Pagina: models.Pagina{Pagina: p, PorPagina: models.PorPaginaMaximo},
+		})
+		if err != nil {
+			env.t.Fatal(err)
 		}
-	})
-	return db
+		todas = append(todas, r.Elementos...)
+		if p >= r.TotalPaginas {
+			break
+		}
+	}
+	slices.Reverse(todas) // la lista viene del más reciente al más antiguo
+	return todas
 }
 
 // eventos devuelve los eventos de auditoría de un usuario, en orden.
 func (env *entorno) eventos(usuarioID uint) []string {
 	env.t.Helper()
 	var ev []string
-	err := env.baseCruda().WithContext(context.Background()).Model(&models.RegistroAuditoria{}).
-		Where("usuario_id = ?", usuarioID).Order("id").Pluck("evento", &ev).Error
-	if err != nil {
-		env.t.Fatal(err)
+	for _, e := range env.auditoriaDe(usuarioID) {
+		ev = append(ev, string(e.Evento))
 	}
 	return ev
 }
@@ -155,4 +155,19 @@ func contar(ev []string, evento models.Evento) int {
 		}
 	}
 	return n
+}
+
+// desactivar desactiva la cuenta id como lo hace la administración (PATCH
+// /usuarios/{id}), con el store y la cuenta de administración como actor.
+func (env *entorno) desactivar(id uint) {
+	env.t.Helper()
+	ctx := context.Background()
+	admin, err := env.store.UsuarioPorIdentificador(ctx, adminUser)
+	if err != nil || admin == nil {
+		env.t.Fatalf("cuenta de administración: %v", err)
+	}
+	actor := &models.Actor{ID: admin.ID, Username: admin.Username, Rol: admin.Rol}
+	if _, err := env.store.ActualizarUsuario(ctx, actor, id, models.CambiosUsuario{Activo: ptrDe(false)}); err != nil {
+		env.t.Fatal(err)
+	}
 }

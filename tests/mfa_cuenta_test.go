@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -166,9 +167,7 @@ func TestMFATokenMalUso(t *testing.T) {
 
 	// Una cuenta desactivada entre los dos pasos no entra.
 	pendiente := env.mfaToken(cu.username)
-	if err := env.baseCruda().Exec("UPDATE usuarios SET activo = false WHERE id = ?", cu.id).Error; err != nil {
-		t.Fatal(err)
-	}
+	env.desactivar(cu.id)
 	env.verificar(pendiente, env.siguienteCodigo(cu.secreto)).esperar(t, 403, "USUARIO_INACTIVO")
 }
 
@@ -255,13 +254,12 @@ func TestMFARestablecerAdmin(t *testing.T) {
 	if e := env.estadoMFA(nueva.AccessToken); e.Habilitado || e.CodigosRecuperacionRestantes != 0 {
 		t.Fatalf("estado = %+v, want apagado y 0", e)
 	}
-	var fila struct {
-		Evento  string
-		ActorID uint
+	var actorID uint
+	if ev := env.auditoriaDe(cu.id, models.EventoMFARestablecido); len(ev) > 0 && ev[0].ActorID != nil {
+		actorID = *ev[0].ActorID
 	}
-	env.baseCruda().Raw("SELECT evento, actor_id FROM auditoria WHERE usuario_id = ? AND evento = ?", cu.id, models.EventoMFARestablecido).Scan(&fila)
-	if fila.ActorID != admin.User.ID {
-		t.Fatalf("MFA_RESTABLECIDO con actor %d, want %d", fila.ActorID, admin.User.ID)
+	if actorID != admin.User.ID {
+		t.Fatalf("MFA_RESTABLECIDO con actor %d, want %d", actorID, admin.User.ID)
 	}
 }
 
@@ -289,9 +287,11 @@ func TestMFASecretoCifrado(t *testing.T) {
 	t.Parallel()
 	const clave = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes en base64
 	secretoGuardado := func(env *entorno, id uint) string {
-		var s string
-		env.baseCruda().Raw("SELECT mfa_secreto FROM usuarios WHERE id = ?", id).Scan(&s)
-		return s
+		u, err := env.store.Usuario(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.MFASecreto
 	}
 	t.Run("con clave se guarda cifrado", func(t *testing.T) {
 		t.Parallel()

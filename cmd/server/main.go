@@ -18,6 +18,7 @@ import (
 	"solicitud-transporte/config"
 	"solicitud-transporte/handlers"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/store"
 )
 
 // version la fija el build (-ldflags "-X main.version=…").
@@ -38,7 +39,7 @@ func main() {
 // Con args ["migrar"] solo aplica las migraciones pendientes, escribe en
 // salida la versión de esquema alcanzada y termina: es el paso de los
 // pipelines de despliegue. Sin argumentos, el servidor también las aplica al
-// arrancar (en models.Open).
+// arrancar (en store.Open).
 func run(ctx context.Context, args []string, salida io.Writer) error {
 	migrar := false
 	switch {
@@ -57,13 +58,13 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 		log.Warn(aviso)
 	}
 
-	store, err := models.Open(ctx, models.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout})
+	st, err := store.Open(ctx, store.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer st.Close()
 	if migrar {
-		fmt.Fprintf(salida, "esquema en la versión %d\n", store.Esquema())
+		fmt.Fprintf(salida, "esquema en la versión %d\n", st.Esquema())
 		return nil
 	}
 
@@ -73,12 +74,15 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 	if err != nil {
 		return err
 	}
-	auth := models.NewAuth(store, tokens, models.ConfigAuth{
+	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
 		AccesoTTL: cfg.AccesoTTL(), RefreshTTL: cfg.RefreshTTL(), SesionMax: cfg.SesionMax(), Gracia: cfg.Gracia(),
-		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(),
+		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(), CostoHash: cfg.PasswordHashCost, Now: time.Now,
 	})
+	if err != nil {
+		return err
+	}
 
-	mfa, err := models.NewMFA(auth, models.ConfigMFA{
+	mfa, err := models.NewMFA(auth, st, models.ConfigMFA{
 		Emisor: cfg.MFAIssuerName, Ventana: cfg.MFAValidWindow, Clave: config.ClaveMFA(cfg.MFAEncryptionKey),
 	})
 	if err != nil {
@@ -98,7 +102,7 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 		fmt.Fprintf(salida, "\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
 	}
 
-	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: store, Auth: auth, MFA: mfa, Log: log, Version: version})
+	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Version: version})
 	srv := &http.Server{
 		Addr:              ":" + strconv.Itoa(cfg.Port),
 		Handler:           e,
@@ -110,11 +114,11 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 
 	purgaCtx, pararPurga := context.WithCancel(ctx)
 	defer pararPurga()
-	go mantener(purgaCtx, store, auth, log)
+	go mantener(purgaCtx, st, auth, log)
 
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("servidor escuchando", slog.Int("puerto", cfg.Port), slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.Int64("esquema", store.Esquema()))
+		log.Info("servidor escuchando", slog.Int("puerto", cfg.Port), slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.Int64("esquema", st.Esquema()))
 		errc <- srv.ListenAndServe()
 	}()
 	select {
@@ -136,7 +140,7 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 
 // mantener borra cada 10 minutos la lista negra y las sesiones vencidas y
 // pone al día las estadísticas de la base.
-func mantener(ctx context.Context, store *models.Store, auth *models.Auth, log *slog.Logger) {
+func mantener(ctx context.Context, st *store.Store, auth *models.Auth, log *slog.Logger) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	for {
@@ -145,7 +149,7 @@ func mantener(ctx context.Context, store *models.Store, auth *models.Auth, log *
 		} else if n > 0 {
 			log.Info("purga", slog.Int64("filas", n))
 		}
-		if err := store.Optimizar(ctx); err != nil && ctx.Err() == nil {
+		if err := st.Optimizar(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("optimización fallida", slog.String("error", err.Error()))
 		}
 		select {

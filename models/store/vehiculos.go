@@ -1,21 +1,23 @@
-package models
+package store
 
 import (
 	"context"
 	"errors"
 
 	"gorm.io/gorm"
+
+	"solicitud-transporte/models"
 )
 
 func errPlacaOcupada() error {
-	return Errorf(CodigoConflicto, "Ya existe un vehículo con esa placa.")
+	return models.Errorf(models.CodigoConflicto, "Ya existe un vehículo con esa placa.")
 }
 
 // CrearVehiculo registra un vehículo (activo salvo que se diga lo contrario).
 // Errores: VALIDACION, CONFLICTO si la placa ya existe.
-func (s *Store) CrearVehiculo(ctx context.Context, d DatosVehiculo) (*Vehiculo, error) {
-	v := &Vehiculo{}
-	if err := d.aplicar(v, true); err != nil {
+func (s *Store) CrearVehiculo(ctx context.Context, d models.DatosVehiculo) (*models.Vehiculo, error) {
+	v := &models.Vehiculo{}
+	if err := d.Aplicar(v, true); err != nil {
 		return nil, err
 	}
 	v.CreadoEn, v.ActualizadoEn = s.now(), s.now()
@@ -35,11 +37,11 @@ func (s *Store) CrearVehiculo(ctx context.Context, d DatosVehiculo) (*Vehiculo, 
 }
 
 // Vehiculo devuelve un vehículo. Errores: NO_ENCONTRADO.
-func (s *Store) Vehiculo(ctx context.Context, id uint) (*Vehiculo, error) {
-	var v Vehiculo
+func (s *Store) Vehiculo(ctx context.Context, id uint) (*models.Vehiculo, error) {
+	var v models.Vehiculo
 	if err := s.leer(ctx).Take(&v, id).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, Errorf(CodigoNoEncontrado, "El vehículo no existe.")
+			return nil, models.Errorf(models.CodigoNoEncontrado, "El vehículo no existe.")
 		}
 		return nil, traducir(err)
 	}
@@ -48,16 +50,16 @@ func (s *Store) Vehiculo(ctx context.Context, id uint) (*Vehiculo, error) {
 
 // EditarVehiculo aplica un PATCH. Errores: NO_ENCONTRADO, VALIDACION,
 // CONFLICTO (placa de otro vehículo).
-func (s *Store) EditarVehiculo(ctx context.Context, id uint, d DatosVehiculo) (*Vehiculo, error) {
-	var v Vehiculo
+func (s *Store) EditarVehiculo(ctx context.Context, id uint, d models.DatosVehiculo) (*models.Vehiculo, error) {
+	var v models.Vehiculo
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
 		if err := tx.Take(&v, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return Errorf(CodigoNoEncontrado, "El vehículo no existe.")
+				return models.Errorf(models.CodigoNoEncontrado, "El vehículo no existe.")
 			}
 			return err
 		}
-		if err := d.aplicar(&v, false); err != nil {
+		if err := d.Aplicar(&v, false); err != nil {
 			return err
 		}
 		v.ActualizadoEn = s.now()
@@ -75,17 +77,9 @@ func (s *Store) EditarVehiculo(ctx context.Context, id uint, d DatosVehiculo) (*
 	return &v, nil
 }
 
-// FiltroVehiculos es la consulta de GET /vehiculos/: activo, q (en placa,
-// marca o modelo) y la página.
-type FiltroVehiculos struct {
-	Activo *bool
-	Texto  string
-	Pagina
-}
-
 // ListarVehiculos devuelve una página de vehículos ordenados por placa.
-func (s *Store) ListarVehiculos(ctx context.Context, f FiltroVehiculos) (*Resultado[Vehiculo], error) {
-	q := s.leer(ctx).Model(&Vehiculo{})
+func (s *Store) ListarVehiculos(ctx context.Context, f models.FiltroVehiculos) (*models.Resultado[models.Vehiculo], error) {
+	q := s.leer(ctx).Model(&models.Vehiculo{})
 	if f.Activo != nil {
 		q = q.Where("activo = ?", *f.Activo)
 	}
@@ -93,22 +87,22 @@ func (s *Store) ListarVehiculos(ctx context.Context, f FiltroVehiculos) (*Result
 		p := patronLike(f.Texto)
 		q = q.Where(`(LOWER(placa) LIKE ? ESCAPE '\' OR LOWER(marca) LIKE ? ESCAPE '\' OR LOWER(modelo) LIKE ? ESCAPE '\')`, p, p, p)
 	}
-	return paginar[Vehiculo](q, f.Pagina, "placa, id", nil)
+	return paginar[models.Vehiculo](q, f.Pagina, "placa, id", nil)
 }
 
 // VehiculosDisponibles devuelve los vehículos activos sin ninguna solicitud
 // asignada o en curso cuya ventana se solape con [i.Desde, i.Hasta).
-func (s *Store) VehiculosDisponibles(ctx context.Context, i Intervalo) ([]Vehiculo, error) {
+func (s *Store) VehiculosDisponibles(ctx context.Context, i models.Intervalo) ([]models.Vehiculo, error) {
 	if i.Desde == nil || i.Hasta == nil {
-		return nil, ErrCampo("desde", "es obligatorio")
+		return nil, models.ErrCampo("desde", "es obligatorio")
 	}
-	ocupados := s.leer(ctx).Model(&Solicitud{}).Select("1").
+	ocupados := s.leer(ctx).Model(&models.Solicitud{}).Select("1").
 		Where("solicitudes.vehiculo_id = vehiculos.id AND solicitudes.estado IN ? AND solicitudes.fecha_salida < ? AND solicitudes.fin_ventana > ?",
-			estadosOcupados, i.Hasta.UTC(), i.Desde.UTC())
-	var vs []Vehiculo
+			models.EstadosOcupados, i.Hasta.UTC(), i.Desde.UTC())
+	var vs []models.Vehiculo
 	err := s.leer(ctx).Where("activo = ? AND NOT EXISTS (?)", true, ocupados).Order("placa, id").Find(&vs).Error
 	if vs == nil {
-		vs = []Vehiculo{}
+		vs = []models.Vehiculo{}
 	}
 	return vs, traducir(err)
 }

@@ -1,4 +1,4 @@
-package models
+package store
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"solicitud-transporte/models"
 )
 
 // abrirPrueba abre un store sobre un archivo temporal con el plazo dado.
@@ -25,8 +27,8 @@ func abrirPrueba(t *testing.T, plazo time.Duration) (*Store, string) {
 
 // crearN crea un usuario nuevo por llamada y devuelve el error.
 func crearN(s *Store, n int) error {
-	_, err := s.CrearUsuario(context.Background(), nil, NuevoUsuario{
-		Username: fmt.Sprintf("usuario%d", n), Password: "clave-de-prueba-larga", Rol: RolSolicitante,
+	_, err := s.CrearUsuario(context.Background(), nil, models.NuevoUsuario{
+		Username: fmt.Sprintf("usuario%d", n), Password: "clave-de-prueba-larga", Rol: models.RolSolicitante,
 	})
 	return err
 }
@@ -59,11 +61,11 @@ func TestEscritorTrasBloqueoAjeno(t *testing.T) {
 			go func() { errs <- crearN(s, 100*ronda+i) }()
 		}
 		for range 4 {
-			if err := <-errs; CodigoDe(err) != CodigoServicioNoDisponible {
+			if err := <-errs; models.CodigoDe(err) != models.CodigoServicioNoDisponible {
 				t.Fatalf("ronda %d: escritura con el bloqueo tomado: %v, want SERVICIO_NO_DISPONIBLE", ronda, err)
 			}
 		}
-		if err := s.Ping(context.Background()); CodigoDe(err) != CodigoServicioNoDisponible {
+		if err := s.Ping(context.Background()); models.CodigoDe(err) != models.CodigoServicioNoDisponible {
 			t.Fatalf("ronda %d: Ping con el bloqueo tomado = %v, want SERVICIO_NO_DISPONIBLE", ronda, err)
 		}
 		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
@@ -106,7 +108,7 @@ func TestEscritorDanadoSeDescarta(t *testing.T) {
 		t.Fatal("la consulta larga no se interrumpió")
 	}
 	err := crearN(s, 1)
-	if err != nil && CodigoDe(err) != CodigoServicioNoDisponible {
+	if err != nil && models.CodigoDe(err) != models.CodigoServicioNoDisponible {
 		t.Fatalf("primera escritura tras el daño: %v, want éxito o SERVICIO_NO_DISPONIBLE", err)
 	}
 	for i := range 10 {

@@ -1,4 +1,4 @@
-package models
+package store
 
 import (
 	"context"
@@ -9,26 +9,21 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"solicitud-transporte/models"
 )
 
 // CrearSolicitud crea una solicitud pendiente del actor, con su código
 // ST-YYYY-NNNNNN y la primera entrada del historial, en una transacción.
 // El solicitante es siempre el actor: ningún cuerpo puede elegirlo, ni el
 // estado, ni el vehículo. Errores: VALIDACION.
-func (s *Store) CrearSolicitud(ctx context.Context, actor *Actor, n NuevaSolicitud) (*Solicitud, error) {
+func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n models.NuevaSolicitud) (*models.Solicitud, error) {
 	ahora := s.now()
-	d, err := n.validar(ahora)
+	sol, err := n.Crear(actor.ID, ahora, s.loc)
 	if err != nil {
 		return nil, err
 	}
-	sol := &Solicitud{
-		Estado: EstadoPendiente, Origen: d.origen, Destino: d.destino, FechaSalida: d.salida,
-		FechaRegreso: d.regreso, FinVentana: finVentana(d.salida, d.regreso, s.loc), Motivo: d.motivo,
-		Pasajeros: d.pasajeros, Observaciones: d.observaciones, SolicitanteID: actor.ID,
-		Busqueda: textoBusqueda(d.origen, d.destino, d.motivo),
-		Version:  1, CreadoEn: ahora, ActualizadoEn: ahora,
-	}
-	var out *Solicitud
+	var out *models.Solicitud
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
 		var err error
 		if sol.Codigo, err = s.siguienteCodigo(tx, ahora); err != nil {
@@ -37,7 +32,7 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *Actor, n NuevaSolicit
 		if err := tx.Omit(clause.Associations).Create(sol).Error; err != nil {
 			return err
 		}
-		if err := s.historiar(tx, sol.ID, nil, EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
+		if err := s.historiar(tx, sol.ID, nil, models.EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
 			return err
 		}
 		out, err = cargarSolicitud(tx, sol.ID)
@@ -51,14 +46,14 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *Actor, n NuevaSolicit
 // bloquea la fila en PostgreSQL).
 func (s *Store) siguienteCodigo(tx *gorm.DB, ahora time.Time) (string, error) {
 	anio := ahora.In(s.loc).Year()
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ContadorCodigo{Anio: anio}).Error; err != nil {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorCodigo{Anio: anio}).Error; err != nil {
 		return "", err
 	}
-	if err := tx.Model(&ContadorCodigo{}).Where("anio = ?", anio).
+	if err := tx.Model(&models.ContadorCodigo{}).Where("anio = ?", anio).
 		Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
 		return "", err
 	}
-	var c ContadorCodigo
+	var c models.ContadorCodigo
 	if err := tx.Take(&c, "anio = ?", anio).Error; err != nil {
 		return "", err
 	}
@@ -66,10 +61,10 @@ func (s *Store) siguienteCodigo(tx *gorm.DB, ahora time.Time) (string, error) {
 }
 
 // historiar añade una entrada al historial dentro de tx.
-func (s *Store) historiar(tx *gorm.DB, id uint, antes *Estado, despues Estado, usuarioID uint, comentario string) error {
-	return tx.Omit(clause.Associations).Create(&Historial{
+func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
+	return tx.Omit(clause.Associations).Create(&models.Historial{
 		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
-		Comentario: recortar(comentario, 1000), Fecha: s.now(),
+		Comentario: models.Recortar(comentario, 1000), Fecha: s.now(),
 	}).Error
 }
 
@@ -80,8 +75,8 @@ func conRelaciones(db *gorm.DB) *gorm.DB {
 	return db.Preload("Solicitante", soloNombre).Preload("Motorista", soloNombre).Preload("Vehiculo")
 }
 
-func cargarSolicitud(db *gorm.DB, id uint) (*Solicitud, error) {
-	var sol Solicitud
+func cargarSolicitud(db *gorm.DB, id uint) (*models.Solicitud, error) {
+	var sol models.Solicitud
 	if err := conRelaciones(db).Take(&sol, id).Error; err != nil {
 		return nil, err
 	}
@@ -89,15 +84,15 @@ func cargarSolicitud(db *gorm.DB, id uint) (*Solicitud, error) {
 }
 
 func errSolicitudNoEncontrada() error {
-	return Errorf(CodigoNoEncontrado, "La solicitud no existe.")
+	return models.Errorf(models.CodigoNoEncontrado, "La solicitud no existe.")
 }
 
 // cargarVisible carga la solicitud id si el actor puede verla; si no, la
 // misma respuesta que si no existiera.
-func cargarVisible(db *gorm.DB, actor *Actor, id uint) (*Solicitud, error) {
+func cargarVisible(db *gorm.DB, actor *models.Actor, id uint) (*models.Solicitud, error) {
 	sol, err := cargarSolicitud(db, id)
 	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !PuedeVer(actor, sol)):
+	case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !models.PuedeVer(actor, sol)):
 		return nil, errSolicitudNoEncontrada()
 	case err != nil:
 		return nil, err
@@ -107,19 +102,19 @@ func cargarVisible(db *gorm.DB, actor *Actor, id uint) (*Solicitud, error) {
 
 // Solicitud devuelve la solicitud id tal como el actor puede verla.
 // Errores: NO_ENCONTRADO (también si existe pero no es visible para él).
-func (s *Store) Solicitud(ctx context.Context, actor *Actor, id uint) (*Solicitud, error) {
+func (s *Store) Solicitud(ctx context.Context, actor *models.Actor, id uint) (*models.Solicitud, error) {
 	sol, err := cargarVisible(s.leer(ctx), actor, id)
 	return sol, traducir(err)
 }
 
 // HistorialSolicitud devuelve el historial de una solicitud visible, el más
 // antiguo primero. Errores: NO_ENCONTRADO.
-func (s *Store) HistorialSolicitud(ctx context.Context, actor *Actor, id uint) ([]Historial, error) {
+func (s *Store) HistorialSolicitud(ctx context.Context, actor *models.Actor, id uint) ([]models.Historial, error) {
 	db := s.leer(ctx)
 	if _, err := cargarVisible(db, actor, id); err != nil {
 		return nil, traducir(err)
 	}
-	var h []Historial
+	var h []models.Historial
 	err := db.Preload("Usuario", func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }).
 		Where("solicitud_id = ?", id).Order("id").Find(&h).Error
 	return h, traducir(err)
@@ -129,51 +124,36 @@ func (s *Store) HistorialSolicitud(ctx context.Context, actor *Actor, id uint) (
 // las mismas reglas que la creación. Errores: NO_ENCONTRADO,
 // PERMISOS_INSUFICIENTES (no es el dueño), TRANSICION_INVALIDA (ya no está
 // pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
-func (s *Store) EditarSolicitud(ctx context.Context, actor *Actor, id uint, e EdicionSolicitud) (*Solicitud, error) {
-	var out *Solicitud
+func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uint, e models.EdicionSolicitud) (*models.Solicitud, error) {
+	var out *models.Solicitud
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
 		sol, err := cargarVisible(tx, actor, id)
 		if err != nil {
 			return err
 		}
-		if _, err := Transicion(sol.Estado, AccionEditar, actor.Rol, sol.Relacion(actor)); err != nil {
+		version := sol.Version
+		if err := e.Editar(sol, actor, s.now(), s.loc); err != nil {
 			return err
 		}
-		if e.Version == nil {
-			return ErrCampo("version", "es obligatoria")
-		}
-		if *e.Version != sol.Version {
-			return errVersion(sol.Version)
-		}
-		ahora := s.now()
-		d, err := e.aplicar(sol).validar(ahora)
-		if err != nil {
-			return err
-		}
-		res := tx.Model(&Solicitud{}).
-			Where("id = ? AND estado = ? AND version = ?", id, EstadoPendiente, *e.Version).
+		res := tx.Model(&models.Solicitud{}).
+			Where("id = ? AND estado = ? AND version = ?", id, models.EstadoPendiente, version).
 			Updates(map[string]any{
-				"origen": d.origen, "destino": d.destino, "motivo": d.motivo, "observaciones": d.observaciones,
-				"pasajeros": d.pasajeros, "fecha_salida": d.salida, "fecha_regreso": d.regreso,
-				"fin_ventana": finVentana(d.salida, d.regreso, s.loc),
-				"busqueda":    textoBusqueda(d.origen, d.destino, d.motivo),
-				"version":     gorm.Expr("version + 1"), "actualizado_en": ahora,
+				"origen": sol.Origen, "destino": sol.Destino, "motivo": sol.Motivo, "observaciones": sol.Observaciones,
+				"pasajeros": sol.Pasajeros, "fecha_salida": sol.FechaSalida, "fecha_regreso": sol.FechaRegreso,
+				"fin_ventana": sol.FinVentana,
+				"busqueda":    sol.Busqueda,
+				"version":     gorm.Expr("version + 1"), "actualizado_en": sol.ActualizadoEn,
 			})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return errVersion(sol.Version)
+			return models.ErrVersion(version)
 		}
 		out, err = cargarSolicitud(tx, id)
 		return err
 	})
 	return out, err
-}
-
-func errVersion(actual int) error {
-	return Errorf(CodigoConflicto,
-		"La solicitud fue modificada por otra persona (versión actual %d). Vuelva a consultarla antes de editar.", actual)
 }
 
 // AplicarAccion mueve una solicitud según la tabla de transiciones, con
@@ -185,31 +165,31 @@ func errVersion(actual int) error {
 // Errores: NO_ENCONTRADO, PERMISOS_INSUFICIENTES, TRANSICION_INVALIDA (estado
 // equivocado o carrera perdida), VALIDACION (motivo, vehiculoId, motoristaId),
 // CONFLICTO_ASIGNACION.
-func (s *Store) AplicarAccion(ctx context.Context, actor *Actor, id uint, accion Accion, d DatosAccion) (*Solicitud, error) {
-	var out *Solicitud
+func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint, accion models.Accion, d models.DatosAccion) (*models.Solicitud, error) {
+	var out *models.Solicitud
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
 		sol, err := cargarVisible(tx, actor, id)
 		if err != nil {
 			return err
 		}
-		hacia, err := Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
+		hacia, err := models.Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
 		if err != nil {
 			return err
 		}
-		if err := d.validar(accion); err != nil {
+		if err := d.Validar(accion); err != nil {
 			return err
 		}
 		ahora := s.now()
 		cambios := map[string]any{"estado": hacia, "version": gorm.Expr("version + 1"), "actualizado_en": ahora}
 		comentario := ""
 		switch accion {
-		case AccionRechazar:
+		case models.AccionRechazar:
 			comentario = strings.TrimSpace(d.Motivo)
 			cambios["motivo_rechazo"] = comentario
-		case AccionCancelar:
+		case models.AccionCancelar:
 			comentario = strings.TrimSpace(d.Motivo)
 			cambios["motivo_cancelacion"] = comentario
-		case AccionAsignar:
+		case models.AccionAsignar:
 			if comentario, err = comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID); err != nil {
 				return err
 			}
@@ -229,14 +209,14 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *Actor, id uint, accion
 // escribe su historial. Si otro movimiento ganó antes (0 filas), es
 // TRANSICION_INVALIDA y no se escribe nada. No depende de que las
 // escrituras estén serializadas.
-func (s *Store) mover(tx *gorm.DB, sol *Solicitud, accion Accion, hacia Estado, cambios map[string]any, usuarioID uint, comentario string) error {
-	res := tx.Model(&Solicitud{}).
+func (s *Store) mover(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, hacia models.Estado, cambios map[string]any, usuarioID uint, comentario string) error {
+	res := tx.Model(&models.Solicitud{}).
 		Where("id = ? AND estado = ? AND version = ?", sol.ID, sol.Estado, sol.Version).Updates(cambios)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return Errorf(CodigoTransicionInvalida,
+		return models.Errorf(models.CodigoTransicionInvalida,
 			"La solicitud cambió de estado mientras se procesaba la acción %s (estaba en %s). Vuelva a consultarla.", accion, sol.Estado)
 	}
 	antes := sol.Estado
@@ -247,9 +227,9 @@ func (s *Store) mover(tx *gorm.DB, sol *Solicitud, accion Accion, hacia Estado, 
 // con los índices de ventana, otra solicitud asignada o en curso del mismo
 // vehículo o motorista cuya ventana se solape. Devuelve el comentario del
 // historial. Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
-func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID uint) (string, error) {
-	var v Validacion
-	var veh Vehiculo
+func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint) (string, error) {
+	var v models.Validacion
+	var veh models.Vehiculo
 	// FOR UPDATE sobre el vehículo y el motorista serializa, en una base con
 	// bloqueo por filas (PostgreSQL), dos asignaciones del mismo recurso; en
 	// SQLite ya las serializa la transacción inmediata y el dialecto lo omite.
@@ -263,11 +243,11 @@ func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID ui
 	case veh.Capacidad < sol.Pasajeros:
 		v.Agregar("vehiculoId", fmt.Sprintf("tiene capacidad para %d pasajeros y la solicitud es de %d", veh.Capacidad, sol.Pasajeros))
 	}
-	var mot Usuario
+	var mot models.Usuario
 	if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
 		return "", err
 	}
-	if mot.ID == 0 || mot.Rol != RolMotorista || !mot.Activo {
+	if mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo {
 		v.Agregar("motoristaId", "no es un motorista activo")
 	}
 	if err := v.Err(); err != nil {
@@ -283,7 +263,7 @@ func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID ui
 			return "", err
 		}
 		if codigo != "" {
-			return "", Errorf(CodigoConflictoAsignacion,
+			return "", models.Errorf(models.CodigoConflictoAsignacion,
 				"%s ya está ocupado en ese horario por la solicitud %s.", c.quien, codigo)
 		}
 	}
@@ -295,9 +275,9 @@ func comprobarAsignacion(tx *gorm.DB, sol *Solicitud, vehiculoID, motoristaID ui
 // ventana que se solapa con [inicio, fin); "" si no hay.
 func ocupado(db *gorm.DB, columna string, id, excepto uint, inicio, fin time.Time) (string, error) {
 	var codigos []string
-	err := db.Model(&Solicitud{}).
+	err := db.Model(&models.Solicitud{}).
 		Where(columna+" = ? AND estado IN ? AND id <> ? AND fecha_salida < ? AND fin_ventana > ?",
-			id, estadosOcupados, excepto, fin.UTC(), inicio.UTC()).
+			id, models.EstadosOcupados, excepto, fin.UTC(), inicio.UTC()).
 		Limit(1).Pluck("codigo", &codigos).Error
 	if err != nil || len(codigos) == 0 {
 		return "", err
@@ -305,27 +285,18 @@ func ocupado(db *gorm.DB, columna string, id, excepto uint, inicio, fin time.Tim
 	return codigos[0], nil
 }
 
-// ordenesSolicitud son los valores de orden aceptados y su SQL; id desempata
-// para que la paginación sea estable.
-var ordenesSolicitud = map[string]string{
+// ordenes son el SQL de cada orden aceptado por models.EsOrdenSolicitud;
+// id desempata para que la paginación sea estable.
+var ordenes = map[string]string{
 	"fechaSalida": "fecha_salida ASC, id ASC", "-fechaSalida": "fecha_salida DESC, id DESC",
 	"creadoEn": "creado_en ASC, id ASC", "-creadoEn": "creado_en DESC, id DESC",
 }
 
-// FiltroSolicitudes es la consulta de GET /solicitud/ ya validada.
-type FiltroSolicitudes struct {
-	Estados []Estado
-	Intervalo
-	Texto string
-	Orden string
-	Pagina
-}
-
 // ListarSolicitudes devuelve una página de las solicitudes que el actor
 // puede ver (§5) y que cumplen f, con el total.
-func (s *Store) ListarSolicitudes(ctx context.Context, actor *Actor, f FiltroSolicitudes) (*Resultado[Solicitud], error) {
-	q := s.leer(ctx).Model(&Solicitud{})
-	if !actor.Rol.Es(RolAdmin, RolAprobador) {
+func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f models.FiltroSolicitudes) (*models.Resultado[models.Solicitud], error) {
+	q := s.leer(ctx).Model(&models.Solicitud{})
+	if !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
 		q = q.Where("(solicitante_id = ? OR motorista_id = ?)", actor.ID, actor.ID)
 	}
 	if len(f.Estados) > 0 {
@@ -340,9 +311,9 @@ func (s *Store) ListarSolicitudes(ctx context.Context, actor *Actor, f FiltroSol
 	if f.Texto != "" {
 		q = q.Where(`busqueda LIKE ? ESCAPE '\'`, patronLike(f.Texto))
 	}
-	orden, ok := ordenesSolicitud[f.Orden]
+	orden, ok := ordenes[f.Orden]
 	if !ok {
-		orden = ordenesSolicitud["-creadoEn"]
+		orden = ordenes["-creadoEn"]
 	}
-	return paginar[Solicitud](q, f.Pagina, orden, conRelaciones)
+	return paginar[models.Solicitud](q, f.Pagina, orden, conRelaciones)
 }

@@ -1,4 +1,4 @@
-package models
+package store
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"solicitud-transporte/models"
 	"solicitud-transporte/models/store/migraciones"
 )
 
@@ -29,7 +30,7 @@ var tablasVersionAnterior = []string{
 // fila en cada tabla, escrita con GORM como la escribía esa versión.
 func baseVersionAnterior(t *testing.T, dsn string) {
 	t.Helper()
-	esquema, err := os.ReadFile(filepath.Join("store", "migraciones", "testdata", "esquema_version_anterior.sql"))
+	esquema, err := os.ReadFile(filepath.Join("migraciones", "testdata", "esquema_version_anterior.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,10 +46,10 @@ func baseVersionAnterior(t *testing.T, dsn string) {
 
 	t0 := time.Date(2026, 3, 2, 13, 4, 5, 0, time.UTC)
 	correo := "ana@example.com"
-	ana := Usuario{Username: "Ana", UsernameNorm: "ana", Email: &correo, EmailNorm: &correo, PasswordHash: "$2a$04$hash",
-		Rol: RolAdmin, Activo: true, MFAHabilitado: true, MFASecreto: "secreto-cifrado", MFAUltimoPaso: 59012345,
+	ana := models.Usuario{Username: "Ana", UsernameNorm: "ana", Email: &correo, EmailNorm: &correo, PasswordHash: "$2a$04$hash",
+		Rol: models.RolAdmin, Activo: true, MFAHabilitado: true, MFASecreto: "secreto-cifrado", MFAUltimoPaso: 59012345,
 		CreadoEn: t0, ActualizadoEn: t0}
-	luis := Usuario{Username: "luis", UsernameNorm: "luis", PasswordHash: "$2a$04$otro", Rol: RolMotorista, Activo: true,
+	luis := models.Usuario{Username: "luis", UsernameNorm: "luis", PasswordHash: "$2a$04$otro", Rol: models.RolMotorista, Activo: true,
 		CreadoEn: t0, ActualizadoEn: t0}
 	filas := []any{&ana, &luis}
 	for _, f := range filas {
@@ -58,32 +59,32 @@ func baseVersionAnterior(t *testing.T, dsn string) {
 	}
 	usado := t0.Add(time.Minute)
 	sucesor := "jti-2"
-	vehiculo := Vehiculo{Placa: "P123ABC", Marca: "Toyota", Modelo: "Hiace", Capacidad: 12, Activo: true, CreadoEn: t0, ActualizadoEn: t0}
+	vehiculo := models.Vehiculo{Placa: "P123ABC", Marca: "Toyota", Modelo: "Hiace", Capacidad: 12, Activo: true, CreadoEn: t0, ActualizadoEn: t0}
 	if err := db.Create(&vehiculo).Error; err != nil {
 		t.Fatal(err)
 	}
 	regreso := t0.Add(50 * time.Hour)
-	solicitud := Solicitud{Codigo: "SOL-2026-0001", Estado: EstadoAsignada, Origen: "Oficina central", Destino: "Cobán",
+	solicitud := models.Solicitud{Codigo: "SOL-2026-0001", Estado: models.EstadoAsignada, Origen: "Oficina central", Destino: "Cobán",
 		FechaSalida: t0.Add(48 * time.Hour), FechaRegreso: &regreso, FinVentana: regreso, Motivo: "Capacitación",
 		Pasajeros: 4, Observaciones: "", Busqueda: "sol-2026-0001 oficina central coban capacitacion",
 		SolicitanteID: ana.ID, VehiculoID: &vehiculo.ID, MotoristaID: &luis.ID, Version: 3, CreadoEn: t0, ActualizadoEn: t0}
 	if err := db.Omit("Solicitante", "Vehiculo", "Motorista").Create(&solicitud).Error; err != nil {
 		t.Fatal(err)
 	}
-	pendiente := EstadoPendiente
+	pendiente := models.EstadoPendiente
 	filas = []any{
-		&Sesion{ID: "sesion-1", UsuarioID: ana.ID, CreadaEn: t0, UltimoUso: usado, ExpiraEn: t0.Add(24 * time.Hour),
+		&models.Sesion{ID: "sesion-1", UsuarioID: ana.ID, CreadaEn: t0, UltimoUso: usado, ExpiraEn: t0.Add(24 * time.Hour),
 			IP: "203.0.113.7", UserAgent: "curl/8", RefreshActual: "jti-2"},
-		&RefreshToken{JTI: "jti-1", SesionID: "sesion-1", Rol: RolAdmin, EmitidoEn: t0, ExpiraEn: t0.Add(24 * time.Hour),
+		&models.RefreshToken{JTI: "jti-1", SesionID: "sesion-1", Rol: models.RolAdmin, EmitidoEn: t0, ExpiraEn: t0.Add(24 * time.Hour),
 			UsadoEn: &usado, SucesorJTI: &sucesor},
-		&TokenRevocado{Clave: claveJTI("jti-0"), ExpiraEn: t0.Add(time.Hour)},
-		&BloqueoLogin{Clave: "u:luis", Fallos: 3, UltimoFallo: t0, BloqueadoHasta: &usado},
-		&RegistroAuditoria{Evento: EventoLoginExitoso, Fecha: t0, UsuarioID: &ana.ID, ActorID: &ana.ID, IP: "203.0.113.7",
+		&models.TokenRevocado{Clave: models.ClaveJTI("jti-0"), ExpiraEn: t0.Add(time.Hour)},
+		&models.BloqueoLogin{Clave: "u:luis", Fallos: 3, UltimoFallo: t0, BloqueadoHasta: &usado},
+		&models.RegistroAuditoria{Evento: models.EventoLoginExitoso, Fecha: t0, UsuarioID: &ana.ID, ActorID: &ana.ID, IP: "203.0.113.7",
 			UserAgent: "curl/8", RequestID: "req-1", Detalle: "inicio de sesión"},
-		&CodigoRecuperacion{UsuarioID: ana.ID, Hash: strings.Repeat("a", 64), CreadoEn: t0},
-		&Historial{SolicitudID: solicitud.ID, EstadoAnterior: &pendiente, EstadoNuevo: EstadoAprobada, UsuarioID: ana.ID,
+		&models.CodigoRecuperacion{UsuarioID: ana.ID, Hash: strings.Repeat("a", 64), CreadoEn: t0},
+		&models.Historial{SolicitudID: solicitud.ID, EstadoAnterior: &pendiente, EstadoNuevo: models.EstadoAprobada, UsuarioID: ana.ID,
 			Comentario: "Aprobada", Fecha: t0},
-		&ContadorCodigo{Anio: 2026, Numero: 1},
+		&models.ContadorCodigo{Anio: 2026, Numero: 1},
 	}
 	for _, f := range filas {
 		if err := db.Omit("Usuario").Create(f).Error; err != nil {
@@ -165,56 +166,56 @@ func TestBaseDeLaVersionAnteriorSeActualizaConSusFilas(t *testing.T) {
 	}
 
 	// Las filas se leen con los tipos de hoy, campo por campo.
-	var ana Usuario
+	var ana models.Usuario
 	if err := s.r.Where("username_norm = ?", "ana").First(&ana).Error; err != nil {
 		t.Fatal(err)
 	}
-	if ana.Rol != RolAdmin || !ana.Activo || !ana.MFAHabilitado || ana.MFAUltimoPaso != 59012345 ||
+	if ana.Rol != models.RolAdmin || !ana.Activo || !ana.MFAHabilitado || ana.MFAUltimoPaso != 59012345 ||
 		ana.Email == nil || *ana.Email != "ana@example.com" || !ana.CreadoEn.Equal(time.Date(2026, 3, 2, 13, 4, 5, 0, time.UTC)) {
 		t.Errorf("usuario = %+v", ana)
 	}
-	var ses Sesion
+	var ses models.Sesion
 	if err := s.r.First(&ses, "id = ?", "sesion-1").Error; err != nil || ses.UsuarioID != ana.ID || ses.RefreshActual != "jti-2" || ses.RevocadaEn != nil {
 		t.Errorf("sesión = %+v, %v", ses, err)
 	}
-	var rt RefreshToken
+	var rt models.RefreshToken
 	if err := s.r.First(&rt, "jti = ?", "jti-1").Error; err != nil || rt.SesionID != "sesion-1" || rt.UsadoEn == nil || rt.SucesorJTI == nil || *rt.SucesorJTI != "jti-2" {
 		t.Errorf("refresh = %+v, %v", rt, err)
 	}
-	var rev TokenRevocado
-	if err := s.r.First(&rev, "clave = ?", claveJTI("jti-0")).Error; err != nil || rev.ExpiraEn.IsZero() {
+	var rev models.TokenRevocado
+	if err := s.r.First(&rev, "clave = ?", models.ClaveJTI("jti-0")).Error; err != nil || rev.ExpiraEn.IsZero() {
 		t.Errorf("revocado = %+v, %v", rev, err)
 	}
-	var bl BloqueoLogin
+	var bl models.BloqueoLogin
 	if err := s.r.First(&bl, "clave = ?", "u:luis").Error; err != nil || bl.Fallos != 3 || bl.BloqueadoHasta == nil {
 		t.Errorf("bloqueo = %+v, %v", bl, err)
 	}
-	var aud RegistroAuditoria
-	if err := s.r.First(&aud).Error; err != nil || aud.Evento != EventoLoginExitoso || aud.RequestID != "req-1" || aud.UsuarioID == nil || *aud.UsuarioID != ana.ID {
+	var aud models.RegistroAuditoria
+	if err := s.r.First(&aud).Error; err != nil || aud.Evento != models.EventoLoginExitoso || aud.RequestID != "req-1" || aud.UsuarioID == nil || *aud.UsuarioID != ana.ID {
 		t.Errorf("auditoría = %+v, %v", aud, err)
 	}
-	var cod CodigoRecuperacion
+	var cod models.CodigoRecuperacion
 	if err := s.r.First(&cod).Error; err != nil || cod.UsuarioID != ana.ID || len(cod.Hash) != 64 || cod.UsadoEn != nil {
 		t.Errorf("código de recuperación = %+v, %v", cod, err)
 	}
-	var cont ContadorCodigo
+	var cont models.ContadorCodigo
 	if err := s.r.First(&cont, "anio = ?", 2026).Error; err != nil || cont.Numero != 1 {
 		t.Errorf("contador = %+v, %v", cont, err)
 	}
 
 	// Y con los métodos del store.
-	admin := &Actor{ID: ana.ID, Username: "ana", Rol: RolAdmin}
+	admin := &models.Actor{ID: ana.ID, Username: "ana", Rol: models.RolAdmin}
 	v, err := s.Vehiculo(ctx, 1)
 	if err != nil || v.Placa != "P123ABC" || v.Capacidad != 12 || !v.Activo {
 		t.Errorf("vehículo = %+v, %v", v, err)
 	}
 	sol, err := s.Solicitud(ctx, admin, 1)
-	if err != nil || sol.Codigo != "SOL-2026-0001" || sol.Estado != EstadoAsignada || sol.Destino != "Cobán" ||
+	if err != nil || sol.Codigo != "SOL-2026-0001" || sol.Estado != models.EstadoAsignada || sol.Destino != "Cobán" ||
 		sol.Version != 3 || sol.VehiculoID == nil || *sol.VehiculoID != v.ID || sol.FechaRegreso == nil {
 		t.Errorf("solicitud = %+v, %v", sol, err)
 	}
 	hist, err := s.HistorialSolicitud(ctx, admin, 1)
-	if err != nil || len(hist) != 1 || hist[0].EstadoNuevo != EstadoAprobada || hist[0].EstadoAnterior == nil || *hist[0].EstadoAnterior != EstadoPendiente {
+	if err != nil || len(hist) != 1 || hist[0].EstadoNuevo != models.EstadoAprobada || hist[0].EstadoAnterior == nil || *hist[0].EstadoAnterior != models.EstadoPendiente {
 		t.Errorf("historial = %+v, %v", hist, err)
 	}
 	if err := s.Ping(ctx); err != nil {

@@ -1,4 +1,4 @@
-package models
+package store
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"solicitud-transporte/models"
 	"solicitud-transporte/models/store/migraciones"
 )
 
@@ -58,9 +59,6 @@ type Store struct {
 	now           func() time.Time
 	loc           *time.Location
 	costo         int
-	// hashFalso iguala el costo de un usuario inexistente al de una
-	// contraseña equivocada.
-	hashFalso string
 }
 
 // Open abre la base de datos y le aplica las migraciones pendientes
@@ -144,10 +142,6 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if s.consultaActor, err = rdb.PrepareContext(ctx, sqlActor); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("preparar consultas: %w", err)
-	}
-	if s.hashFalso, err = hashPassword("contraseña-que-nadie-tiene", s.costo); err != nil {
-		s.Close()
-		return nil, err
 	}
 	return s, nil
 }
@@ -248,7 +242,7 @@ func (s *Store) conEscritor(ctx context.Context, fn func(w *gorm.DB) error) erro
 	select {
 	case s.turno <- struct{}{}:
 	case <-espera.Done():
-		return &Error{Codigo: CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: espera.Err()}
+		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: espera.Err()}
 	}
 	defer func() { <-s.turno }()
 	err := traducir(fn(s.w.WithContext(context.WithoutCancel(ctx))))
@@ -261,9 +255,9 @@ func (s *Store) conEscritor(ctx context.Context, fn func(w *gorm.DB) error) erro
 // conexionDudosa dice si err, ya traducido, puede venir de la conexión y no
 // de los datos: un error interno o una base que no respondió.
 func conexionDudosa(err error) bool {
-	var e *Error
+	var e *models.Error
 	return err != nil && errors.As(err, &e) &&
-		(e.Codigo == CodigoErrorInterno || e.Codigo == CodigoServicioNoDisponible)
+		(e.Codigo == models.CodigoErrorInterno || e.Codigo == models.CodigoServicioNoDisponible)
 }
 
 // descartarEscritor cierra la conexión de escritura (el llamador tiene el
@@ -289,26 +283,26 @@ func (s *Store) descartarEscritor() {
 // leer devuelve la conexión de lectura con el contexto.
 func (s *Store) leer(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
 
-// traducir convierte errores de la base de datos en *Error en el borde del
+// traducir convierte errores de la base de datos en *models.Error en el borde del
 // store (wtf FormatError): *gorm.DB y sus errores no salen de este paquete.
 func traducir(err error) error {
 	if err == nil {
 		return nil
 	}
-	var e *Error
+	var e *models.Error
 	switch {
 	case errors.As(err, &e):
 		return err
 	case errors.Is(err, gorm.ErrRecordNotFound):
-		return &Error{Codigo: CodigoNoEncontrado, Detalle: "El recurso solicitado no existe.", Err: err}
+		return &models.Error{Codigo: models.CodigoNoEncontrado, Detalle: "El recurso solicitado no existe.", Err: err}
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return &Error{Codigo: CodigoConflicto, Detalle: "Ya existe un registro con ese valor.", Err: err}
+		return &models.Error{Codigo: models.CodigoConflicto, Detalle: "Ya existe un registro con ese valor.", Err: err}
 	case esOcupado(err):
-		return &Error{Codigo: CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: err}
+		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), esInterrumpido(err):
-		return &Error{Codigo: CodigoServicioNoDisponible, Detalle: "La base de datos no respondió a tiempo.", Err: err}
+		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Detalle: "La base de datos no respondió a tiempo.", Err: err}
 	}
-	return ErrorInterno(err)
+	return models.ErrorInterno(err)
 }
 
 // esInterrumpido reconoce una sentencia cortada por sqlite3_interrupt (una
@@ -324,27 +318,6 @@ func esOcupado(err error) bool {
 	m := err.Error()
 	return strings.Contains(m, "database is locked") || strings.Contains(m, "database table is locked") ||
 		strings.Contains(m, "SQLITE_BUSY") || strings.Contains(m, "sql: database is closed")
-}
-
-// auditar inserta un evento de auditoría dentro de tx, con el origen de ctx.
-func (s *Store) auditar(ctx context.Context, tx *gorm.DB, evento Evento, usuarioID, actorID *uint, detalle string) error {
-	o := OrigenDe(ctx)
-	return tx.Create(&RegistroAuditoria{
-		Evento: evento, Fecha: s.now(), UsuarioID: usuarioID, ActorID: actorID,
-		IP: recortar(o.IP, 64), UserAgent: recortar(o.UserAgent, 255), RequestID: recortar(o.RequestID, 128),
-		Detalle: recortar(detalle, 500),
-	}).Error
-}
-
-func recortar(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	// corta en un límite de carácter UTF-8
-	for n > 0 && (s[n]&0xC0) == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -1,4 +1,4 @@
-package models
+package store
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"solicitud-transporte/models"
 )
 
 // TestMoverCompareAndSwap comprueba el guardián de las transiciones sin
@@ -23,25 +25,25 @@ func TestMoverCompareAndSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.CrearUsuario(ctx, nil, NuevoUsuario{Username: "admin2", Password: "clave-de-prueba-larga", Rol: RolAdmin})
+	u, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "admin2", Password: "clave-de-prueba-larga", Rol: models.RolAdmin})
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor := &Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
-	sol, err := s.CrearSolicitud(ctx, actor, NuevaSolicitud{Origen: "Origen", Destino: "Destino",
+	actor := &models.Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
+	sol, err := s.CrearSolicitud(ctx, actor, models.NuevaSolicitud{Origen: "Origen", Destino: "Destino",
 		FechaSalida: ptr(time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)), Motivo: "Motivo", Pasajeros: ptr(2)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	vieja := *sol // la lectura del perdedor
-	if _, err := s.AplicarAccion(ctx, actor, sol.ID, AccionAprobar, DatosAccion{}); err != nil {
+	if _, err := s.AplicarAccion(ctx, actor, sol.ID, models.AccionAprobar, models.DatosAccion{}); err != nil {
 		t.Fatal(err)
 	}
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
-		return s.mover(tx, &vieja, AccionRechazar, EstadoRechazada,
-			map[string]any{"estado": EstadoRechazada, "version": gorm.Expr("version + 1")}, actor.ID, "tarde")
+		return s.mover(tx, &vieja, models.AccionRechazar, models.EstadoRechazada,
+			map[string]any{"estado": models.EstadoRechazada, "version": gorm.Expr("version + 1")}, actor.ID, "tarde")
 	})
-	if CodigoDe(err) != CodigoTransicionInvalida {
+	if models.CodigoDe(err) != models.CodigoTransicionInvalida {
 		t.Fatalf("err = %v, want TRANSICION_INVALIDA", err)
 	}
 	fin, err := s.Solicitud(ctx, actor, sol.ID)
@@ -52,7 +54,7 @@ func TestMoverCompareAndSwap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fin.Estado != EstadoAprobada || fin.Version != 2 || len(h) != 2 {
+	if fin.Estado != models.EstadoAprobada || fin.Version != 2 || len(h) != 2 {
 		t.Fatalf("estado %s, version %d, historial %d; want aprobada, 2, 2", fin.Estado, fin.Version, len(h))
 	}
 }

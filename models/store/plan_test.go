@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"solicitud-transporte/models"
+)
+
+// sembrarSolicitudes carga n solicitudes con ImportarSolicitudes (sin reglas
+// ni historial), como los benchmarks de tests/. Los estados se reparten por
+// igual entre los siete; los solicitantes, los vehículos y los motoristas (en
+// las que ya fueron asignadas) se turnan.
+func sembrarSolicitudes(tb testing.TB, s *Store, ahora time.Time, n int, solicitantes, vehiculos, motoristas []uint) {
+	tb.Helper()
+	base := ahora.Add(-time.Duration(n) * time.Minute)
+	sols := make([]models.Solicitud, 0, n)
+	for i := 0; i < n; i++ {
+		creado := base.Add(time.Duration(i) * time.Minute).UTC()
+		salida := creado.Add(time.Duration(24+i%240) * time.Hour)
+		sol := models.Solicitud{
+			Codigo: fmt.Sprintf("ST-2025-%06d", i+1), Estado: models.Estados[i%len(models.Estados)],
+			Origen: "Oficina central", Destino: fmt.Sprintf("Destino %d", i%500), FechaSalida: salida,
+			FinVentana: salida.Add(4 * time.Hour), Motivo: "Diligencia judicial", Pasajeros: 1 + i%10,
+			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
+		}
+		switch sol.Estado {
+		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
+			sol.VehiculoID, sol.MotoristaID = ptr(vehiculos[i%len(vehiculos)]), ptr(motoristas[i%len(motoristas)])
+		}
+		sols = append(sols, sol)
+	}
+	if err := s.ImportarSolicitudes(context.Background(), sols); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// flota crea nv vehículos y nm motoristas.
+func flota(tb testing.TB, s *Store, nv, nm int) (vehiculos, motoristas []uint) {
+	tb.Helper()
+	ctx := context.Background()
+	for i := 0; i < nv; i++ {
+		v, err := s.CrearVehiculo(ctx, models.DatosVehiculo{Placa: ptr(fmt.Sprintf("B-%03d", i)), Marca: ptr("Toyota"), Modelo: ptr("Hiace"), Capacidad: ptr(20)})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		vehiculos = append(vehiculos, v.ID)
+	}
+	for i := 0; i < nm; i++ {
+		u, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: fmt.Sprintf("bmot%d", i), Password: "clave-de-prueba-larga", Rol: models.RolMotorista})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		motoristas = append(motoristas, u.ID)
+	}
+	return vehiculos, motoristas
+}
+
+// planDe devuelve el EXPLAIN QUERY PLAN de sql, una línea por paso.
+func planDe(t *testing.T, db *gorm.DB, sql string, args ...any) string {
+	t.Helper()
+	var filas []struct {
+		ID, Parent, Notused int
+		Detail              string
+	}
+	if err := db.Raw("EXPLAIN QUERY PLAN "+sql, args...).Scan(&filas).Error; err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range filas {
+		b.WriteString(f.Detail + "\n")
+	}
+	return b.String()
+}
+
+// TestPlanConsultas comprueba que la comprobación de conflictos y el listado
+// por estado usan índices (nunca un recorrido de la tabla ni un ordenamiento
+// temporal). Las consultas son las que genera el store (GORM).
+func TestPlanConsultas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reloj := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	s, err := Open(ctx, OpcionesStore{DSN: filepath.Join(t.TempDir(), "t.db"), CostoHash: bcrypt.MinCost, Now: func() time.Time { return reloj }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	admin, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "api_user", Password: "clave-de-prueba-larga", Rol: models.RolAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vehiculos, motoristas := flota(t, s, 10, 10)
+	sembrarSolicitudes(t, s, reloj, 5000, []uint{admin.ID}, vehiculos, motoristas)
+	db := s.leer(ctx)
+	ahora := time.Now().UTC()
+	casos := []struct {
+		nombre, sql string
+		args        []any
+		indice      string
+	}{
+		{"conflicto vehículo",
+			"SELECT `codigo` FROM `solicitudes` WHERE vehiculo_id = ? AND estado IN (?,?) AND id <> ? AND fecha_salida < ? AND fin_ventana > ? LIMIT 1",
+			[]any{1, "asignada", "en_curso", 5, ahora, ahora}, "idx_sol_vehiculo_ventana"},
+		{"conflicto motorista",
+			"SELECT `codigo` FROM `solicitudes` WHERE motorista_id = ? AND estado IN (?,?) AND id <> ? AND fecha_salida < ? AND fin_ventana > ? LIMIT 1",
+			[]any{1, "asignada", "en_curso", 5, ahora, ahora}, "idx_sol_motorista_ventana"},
+		{"lista por estado",
+			"SELECT * FROM `solicitudes` WHERE estado IN (?) ORDER BY creado_en DESC, id DESC LIMIT 20",
+			[]any{"pendiente"}, "idx_sol_estado_creado"},
+		{"total por estado", "SELECT count(*) FROM `solicitudes` WHERE estado IN (?)", []any{"pendiente"}, "idx_sol_estado"},
+		{"auditoría de un usuario",
+			"SELECT * FROM `auditoria` WHERE usuario_id = ? ORDER BY fecha DESC, id DESC LIMIT 20", []any{1}, "idx_aud_usuario_fecha"},
+		{"auditoría por evento",
+			"SELECT * FROM `auditoria` WHERE evento IN (?) ORDER BY fecha DESC, id DESC LIMIT 20", []any{"LOGIN_EXITOSO"}, "idx_aud_evento_fecha"},
+		{"lista de un solicitante por estado",
+			"SELECT * FROM `solicitudes` WHERE (solicitante_id = ? OR motorista_id = ?) AND estado IN (?) ORDER BY creado_en DESC, id DESC LIMIT 20",
+			[]any{1, 1, "pendiente"}, "idx_sol_"},
+	}
+	for _, c := range casos {
+		plan := planDe(t, db, c.sql, c.args...)
+		t.Logf("%s:\n%s", c.nombre, plan)
+		if !strings.Contains(plan, c.indice) || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SCAN solicitudes\n") {
+			t.Errorf("%s no usa %s:\n%s", c.nombre, c.indice, plan)
+		}
+	}
+}

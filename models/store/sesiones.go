@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"solicitud-transporte/models"
+)
+
+// ActorDeToken lee el usuario de un token de acceso y si su jti o su sesión
+// están en la lista negra, en una sola ida a la base (la consulta preparada
+// en Open): es el camino de cada petición autenticada. ID cero si el usuario
+// no existe.
+func (s *Store) ActorDeToken(ctx context.Context, usuarioID uint, jti, sid string) (models.FilaActor, error) {
+	var fila models.FilaActor
+	err := s.consultaActor.QueryRowContext(ctx, models.ClaveJTI(jti), models.ClaveSesion(sid), usuarioID).
+		Scan(&fila.ID, &fila.Username, &fila.Rol, &fila.Activo, &fila.Revocado)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return models.FilaActor{}, traducir(err)
+	}
+	return fila, nil
+}
+
+// revocarSesiones revoca, dentro de tx, las sesiones vivas de un usuario: solo
+// la de id soloID si no está vacío, todas menos excepto si no está vacío, o
+// todas. Cada sesión entra en la lista negra hasta su fin, así sus tokens
+// quedan revocados también tras un reinicio. Devuelve cuántas revocó.
+func (s *Store) revocarSesiones(tx *gorm.DB, usuarioID uint, soloID, excepto string) (int, error) {
+	ahora := s.now()
+	q := tx.Where("usuario_id = ? AND revocada_en IS NULL AND expira_en > ?", usuarioID, ahora)
+	if soloID != "" {
+		q = q.Where("id = ?", soloID)
+	}
+	if excepto != "" {
+		q = q.Where("id <> ?", excepto)
+	}
+	var ses []models.Sesion
+	if err := q.Find(&ses).Error; err != nil {
+		return 0, err
+	}
+	if len(ses) == 0 {
+		return 0, nil
+	}
+	ids := make([]string, len(ses))
+	filas := make([]models.TokenRevocado, len(ses))
+	for i, x := range ses {
+		ids[i] = x.ID
+		filas[i] = models.TokenRevocado{Clave: models.ClaveSesion(x.ID), ExpiraEn: x.ExpiraEn}
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&filas).Error; err != nil {
+		return 0, err
+	}
+	if err := tx.Model(&models.Sesion{}).Where("id IN ?", ids).Update("revocada_en", ahora).Error; err != nil {
+		return 0, err
+	}
+	return len(ses), nil
+}
+
+// CerrarSesiones revoca las sesiones vivas del actor (solo soloID si no está
+// vacío, todas menos excepto si no está vacío, o todas) y audita LOGOUT con
+// el detalle que devuelve detalle(n). Si detalle devuelve un error, nada
+// cambia y ese es el error.
+func (s *Store) CerrarSesiones(ctx context.Context, actor *models.Actor, soloID, excepto string, detalle func(n int) (string, error)) error {
+	return s.escribir(ctx, func(tx *gorm.DB) error {
+		n, err := s.revocarSesiones(tx, actor.ID, soloID, excepto)
+		if err != nil {
+			return err
+		}
+		d, err := detalle(n)
+		if err != nil {
+			return err
+		}
+		return s.auditar(ctx, tx, models.EventoLogout, &actor.ID, &actor.ID, d)
+	})
+}
+
+// Sesiones lista las sesiones vivas de un usuario, la más reciente primero.
+func (s *Store) Sesiones(ctx context.Context, usuarioID uint) ([]models.Sesion, error) {
+	var ses []models.Sesion
+	err := s.leer(ctx).
+		Where("usuario_id = ? AND revocada_en IS NULL AND expira_en > ?", usuarioID, s.now()).
+		Order("ultimo_uso DESC, id").Find(&ses).Error
+	return ses, traducir(err)
+}
+
+// Sesion devuelve una sesión por id, viva o no; nil si no existe.
+func (s *Store) Sesion(ctx context.Context, id string) (*models.Sesion, error) {
+	var ses models.Sesion
+	if err := s.leer(ctx).Where("id = ?", id).Limit(1).Find(&ses).Error; err != nil {
+		return nil, traducir(err)
+	}
+	if ses.ID == "" {
+		return nil, nil
+	}
+	return &ses, nil
+}
+
+// CrearSesion guarda una sesión nueva (ya descrita por
+// models.ReglasSesion.Nueva) con su primer refresh token, borra los fallos
+// de login de la cuenta y audita LOGIN_EXITOSO con detalle.
+func (s *Store) CrearSesion(ctx context.Context, ses *models.Sesion, rt *models.RefreshToken, detalle string) error {
+	return s.escribir(ctx, func(tx *gorm.DB) error {
+		return s.crearSesion(ctx, tx, ses, rt, detalle)
+	})
+}
+
+// crearSesion es CrearSesion dentro de tx, para quien necesita crear la
+// sesión en la misma transacción que otra escritura (el segundo paso MFA).
+// Las escrituras no se anidan: el store tiene una sola conexión de escritura.
+func (s *Store) crearSesion(ctx context.Context, tx *gorm.DB, ses *models.Sesion, rt *models.RefreshToken, detalle string) error {
+	if err := tx.Create(ses).Error; err != nil {
+		return err
+	}
+	if err := tx.Create(rt).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("clave = ?", models.ClaveBloqueoUsuario(ses.UsuarioID)).Delete(&models.BloqueoLogin{}).Error; err != nil {
+		return err
+	}
+	return s.auditar(ctx, tx, models.EventoLoginExitoso, &ses.UsuarioID, &ses.UsuarioID, detalle)
+}
+
+// CanjearRefresh gasta el refresh token jti de la sesión sid del usuario
+// (models.Auth.Refrescar): un UPDATE condicional (usado_en IS NULL)
+// comprobado por filas afectadas, así de varios intentos simultáneos gana
+// uno. Dentro de la gracia de r devuelve el sucesor ya emitido; fuera de
+// ella revoca la sesión entera, audita REFRESH_REUTILIZADO y devuelve
+// Reusado.
+//
+// Errores: TOKEN_INVALIDO, TOKEN_EXPIRADO (vida máxima de la sesión),
+// TOKEN_REVOCADO.
+func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti string, r models.ReglasSesion) (*models.Canje, error) {
+	var c models.Canje
+	ahora := s.now()
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		u, ses := &c.Usuario, &c.Sesion
+		var revocado int64
+		if err := tx.Model(&models.TokenRevocado{}).Where("clave IN ?", []string{models.ClaveJTI(jti), models.ClaveSesion(sid)}).Count(&revocado).Error; err != nil {
+			return err
+		}
+		if revocado > 0 {
+			return models.ErrTokenRevocado("El refresh token fue revocado. Inicie sesión nuevamente.")
+		}
+		if err := tx.Where("id = ? AND usuario_id = ?", sid, usuarioID).Take(ses).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return models.ErrTokenInvalido(err)
+			}
+			return err
+		}
+		if ses.RevocadaEn != nil {
+			return models.ErrTokenRevocado("El refresh token fue revocado. Inicie sesión nuevamente.")
+		}
+		if !ses.ExpiraEn.After(ahora) {
+			return models.ErrSesionMaxima()
+		}
+		if err := tx.Take(u, usuarioID).Error; err != nil {
+			return err
+		}
+		if !u.Activo {
+			return models.ErrTokenRevocado("La cuenta está desactivada. Contacte al administrador.")
+		}
+
+		nuevo := r.Sucesor(ses, u.Rol, ahora)
+		res := tx.Model(&models.RefreshToken{}).
+			Where("jti = ? AND sesion_id = ? AND usado_en IS NULL", jti, ses.ID).
+			Updates(map[string]any{"usado_en": ahora, "sucesor_jti": nuevo.JTI})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 1 {
+			if err := tx.Create(nuevo).Error; err != nil {
+				return err
+			}
+			c.Refresh = nuevo
+			return tx.Model(&models.Sesion{}).Where("id = ?", ses.ID).
+				Updates(map[string]any{"ultimo_uso": ahora, "refresh_actual": nuevo.JTI}).Error
+		}
+
+		// Ya estaba usado: gracia o reutilización.
+		var previo models.RefreshToken
+		if err := tx.Where("jti = ? AND sesion_id = ?", jti, ses.ID).Take(&previo).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return models.ErrTokenInvalido(err)
+			}
+			return err
+		}
+		if r.EnGracia(&previo, ses, ahora) {
+			c.Refresh = &models.RefreshToken{}
+			return tx.Where("jti = ?", ses.RefreshActual).Take(c.Refresh).Error
+		}
+		c.Reusado = true
+		if _, err := s.revocarSesiones(tx, usuarioID, ses.ID, ""); err != nil {
+			return err
+		}
+		return s.auditar(ctx, tx, models.EventoRefreshReutilizado, &u.ID, nil, "refresh token reutilizado; sesión revocada")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// RevocarSesionesUsuario cierra todas las sesiones vivas de una cuenta (sus
+// tokens quedan revocados) y audita SESIONES_REVOCADAS. Devuelve cuántas.
+// Errores: NO_ENCONTRADO.
+func (s *Store) RevocarSesionesUsuario(ctx context.Context, actor *models.Actor, id uint) (int, error) {
+	var n int
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		if _, err := usuarioParaCambio(tx, id); err != nil {
+			return err
+		}
+		var err error
+		if n, err = s.revocarSesiones(tx, id, "", ""); err != nil {
+			return err
+		}
+		return s.auditar(ctx, tx, models.EventoSesionesRevocadas, &id, &actor.ID, fmt.Sprintf("%d sesión(es) revocada(s) por administración", n))
+	})
+	return n, err
+}
+
+// Purgar borra lo que ya no sirve: filas de la lista negra cuyo último token
+// ya expiró, sesiones terminadas (con sus refresh tokens) y contadores de
+// login más viejos que p.Bloqueo. Devuelve cuántas filas borró.
+func (s *Store) Purgar(ctx context.Context, p models.PoliticaBloqueo) (int64, error) {
+	ahora := s.now()
+	var total int64
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		vencidas := tx.Model(&models.Sesion{}).Select("id").Where("expira_en <= ?", ahora)
+		pasos := []*gorm.DB{
+			tx.Where("expira_en <= ?", ahora).Delete(&models.TokenRevocado{}),
+			tx.Where("sesion_id IN (?)", vencidas).Delete(&models.RefreshToken{}),
+			tx.Where("expira_en <= ?", ahora).Delete(&models.Sesion{}),
+			tx.Where("(bloqueado_hasta IS NULL OR bloqueado_hasta <= ?) AND ultimo_fallo <= ?", ahora, ahora.Add(-p.Bloqueo)).Delete(&models.BloqueoLogin{}),
+		}
+		for _, p := range pasos {
+			if p.Error != nil {
+				return p.Error
+			}
+			total += p.RowsAffected
+		}
+		return nil
+	})
+	return total, err
+}

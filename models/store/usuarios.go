@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"solicitud-transporte/models"
+)
+
+// CrearUsuario crea una cuenta activa y audita USUARIO_CREADO. actorID es
+// quien la crea (nil al arrancar). Errores: VALIDACION, CONFLICTO si el
+// username o el email ya existen (sin distinguir mayúsculas, y tampoco como
+// email o username de otra cuenta, para que el login no sea ambiguo).
+func (s *Store) CrearUsuario(ctx context.Context, actorID *uint, n models.NuevoUsuario) (*models.Usuario, error) {
+	if err := n.Validar(); err != nil {
+		return nil, err
+	}
+	hash, err := models.HashPassword(n.Password, s.costo)
+	if err != nil {
+		return nil, models.ErrorInterno(err)
+	}
+	ahora := s.now()
+	email, emailNorm := models.NormalizarEmail(n.Email)
+	u := &models.Usuario{
+		Username: n.Username, UsernameNorm: models.Normalizar(n.Username), Email: email, EmailNorm: emailNorm,
+		PasswordHash: hash, Rol: n.Rol, Activo: true, CreadoEn: ahora, ActualizadoEn: ahora,
+	}
+	err = s.escribir(ctx, func(tx *gorm.DB) error {
+		if err := identificadorLibre(tx, 0, u.UsernameNorm, u.EmailNorm); err != nil {
+			return err
+		}
+		if err := tx.Create(u).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return models.Errorf(models.CodigoConflicto, "El nombre de usuario o el correo ya están registrados.")
+			}
+			return err
+		}
+		return s.auditar(ctx, tx, models.EventoUsuarioCreado, &u.ID, actorID, "rol "+string(u.Rol))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// identificadorLibre comprueba que ni el username ni el email (normalizados)
+// coincidan con el username o el email de otra cuenta distinta de excepto.
+func identificadorLibre(tx *gorm.DB, excepto uint, usernameNorm string, emailNorm *string) error {
+	valores := []string{}
+	if usernameNorm != "" {
+		valores = append(valores, usernameNorm)
+	}
+	if emailNorm != nil {
+		valores = append(valores, *emailNorm)
+	}
+	if len(valores) == 0 {
+		return nil
+	}
+	var n int64
+	err := tx.Model(&models.Usuario{}).Where("id <> ? AND (username_norm IN ? OR email_norm IN ?)", excepto, valores, valores).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return models.Errorf(models.CodigoConflicto, "El nombre de usuario o el correo ya están registrados.")
+	}
+	return nil
+}
+
+// ListarUsuarios devuelve una página de usuarios ordenados por id.
+func (s *Store) ListarUsuarios(ctx context.Context, f models.FiltroUsuarios) (*models.Resultado[models.Usuario], error) {
+	q := s.leer(ctx).Model(&models.Usuario{})
+	if f.Rol != nil {
+		q = q.Where("rol = ?", *f.Rol)
+	}
+	if f.Activo != nil {
+		q = q.Where("activo = ?", *f.Activo)
+	}
+	if f.Texto != "" {
+		p := patronLike(f.Texto)
+		q = q.Where(`(username_norm LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\')`, p, p)
+	}
+	return paginar[models.Usuario](q, f.Pagina, "id", nil)
+}
+
+func errUsuarioNoEncontrado() error {
+	return models.Errorf(models.CodigoNoEncontrado, "El usuario no existe.")
+}
+
+// usuarioParaCambio carga el usuario id dentro de tx.
+func usuarioParaCambio(tx *gorm.DB, id uint) (*models.Usuario, error) {
+	var u models.Usuario
+	if err := tx.Take(&u, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, errUsuarioNoEncontrado()
+		}
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ActualizarUsuario cambia email, rol o activo de una cuenta. El cambio vale
+// desde la siguiente petición del usuario (el middleware lee rol y activo de
+// la base); desactivar revoca además todas sus sesiones en la misma
+// transacción. Audita USUARIO_ACTUALIZADO nombrando los campos cambiados. Un
+// administrador no puede quitarse su propio rol ni desactivarse, para que el
+// sistema no se quede sin administración. Errores: NO_ENCONTRADO, VALIDACION,
+// CONFLICTO (email de otra cuenta).
+func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id uint, c models.CambiosUsuario) (*models.Usuario, error) {
+	var v models.Validacion
+	var rol models.Rol
+	if c.Rol != nil {
+		r, err := models.ParseRol(*c.Rol)
+		if err != nil {
+			v.Agregar("rol", "debe ser admin, aprobador, motorista o solicitante")
+		}
+		rol = r
+	}
+	email := ""
+	if c.Email != nil {
+		email = strings.TrimSpace(*c.Email)
+		models.ValidarEmail(&v, "email", email)
+	}
+	if id == actor.ID {
+		if c.Rol != nil && rol != "" && rol != actor.Rol {
+			v.Agregar("rol", "no puede cambiar su propio rol")
+		}
+		if c.Activo != nil && !*c.Activo {
+			v.Agregar("activo", "no puede desactivar su propia cuenta")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *models.Usuario
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		u, err := usuarioParaCambio(tx, id)
+		if err != nil {
+			return err
+		}
+		cambios := map[string]any{}
+		var nombres []string
+		if c.Email != nil && email != u.EmailTexto() {
+			mail, norm := models.NormalizarEmail(email)
+			if err := identificadorLibre(tx, u.ID, "", norm); err != nil {
+				return err
+			}
+			cambios["email"], cambios["email_norm"] = mail, norm
+			nombres = append(nombres, "email")
+		}
+		if c.Rol != nil && rol != u.Rol {
+			cambios["rol"] = rol
+			nombres = append(nombres, fmt.Sprintf("rol (%s → %s)", u.Rol, rol))
+		}
+		desactivar := c.Activo != nil && !*c.Activo && u.Activo
+		if c.Activo != nil && *c.Activo != u.Activo {
+			cambios["activo"] = *c.Activo
+			nombres = append(nombres, fmt.Sprintf("activo (%t → %t)", u.Activo, *c.Activo))
+		}
+		if len(cambios) > 0 {
+			cambios["actualizado_en"] = s.now()
+			if err := tx.Model(&models.Usuario{}).Where("id = ?", u.ID).Updates(cambios).Error; err != nil {
+				if errors.Is(err, gorm.ErrDuplicatedKey) {
+					return models.Errorf(models.CodigoConflicto, "El correo ya está registrado en otra cuenta.")
+				}
+				return err
+			}
+			detalle := "campos: " + strings.Join(nombres, ", ")
+			if desactivar {
+				n, err := s.revocarSesiones(tx, u.ID, "", "")
+				if err != nil {
+					return err
+				}
+				detalle += fmt.Sprintf("; %d sesión(es) revocada(s)", n)
+			}
+			if err := s.auditar(ctx, tx, models.EventoUsuarioActualizado, &u.ID, &actor.ID, detalle); err != nil {
+				return err
+			}
+		}
+		out, err = usuarioParaCambio(tx, id)
+		return err
+	})
+	return out, err
+}
+
+// DesbloquearUsuario termina el bloqueo por intentos fallidos de una cuenta
+// y audita CUENTA_DESBLOQUEADA. Devuelve si había un bloqueo o fallos
+// contados. Errores: NO_ENCONTRADO.
+func (s *Store) DesbloquearUsuario(ctx context.Context, actor *models.Actor, id uint) (bool, error) {
+	var habia bool
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		if _, err := usuarioParaCambio(tx, id); err != nil {
+			return err
+		}
+		res := tx.Where("clave = ?", models.ClaveBloqueoUsuario(id)).Delete(&models.BloqueoLogin{})
+		if res.Error != nil {
+			return res.Error
+		}
+		habia = res.RowsAffected > 0
+		detalle := "no había bloqueo ni fallos registrados"
+		if habia {
+			detalle = "bloqueo y fallos registrados eliminados"
+		}
+		return s.auditar(ctx, tx, models.EventoCuentaDesbloqueada, &id, &actor.ID, detalle)
+	})
+	return habia, err
+}
+
+// Usuario devuelve una cuenta por id. Errores: NO_ENCONTRADO.
+func (s *Store) Usuario(ctx context.Context, id uint) (*models.Usuario, error) {
+	var u models.Usuario
+	if err := s.leer(ctx).Take(&u, id).Error; err != nil {
+		return nil, traducir(err)
+	}
+	return &u, nil
+}
+
+// UsuarioPorIdentificador busca por username y luego por email, sin
+// distinguir mayúsculas; nil si no existe ninguno.
+func (s *Store) UsuarioPorIdentificador(ctx context.Context, identificador string) (*models.Usuario, error) {
+	n := models.Normalizar(identificador)
+	for _, col := range []string{"username_norm", "email_norm"} {
+		var u models.Usuario
+		err := s.leer(ctx).Where(col+" = ?", n).Take(&u).Error
+		if err == nil {
+			return &u, nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, traducir(err)
+		}
+	}
+	return nil, nil
+}
