@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 
 	"solicitud-transporte/models"
 )
@@ -82,6 +84,9 @@ func TestEscritorTrasBloqueoAjeno(t *testing.T) {
 		if err := s.Ping(context.Background()); err != nil {
 			t.Fatalf("ronda %d: Ping tras liberar el bloqueo: %v", ronda, err)
 		}
+		if n := s.EscritoresDescartados(); n != 0 {
+			t.Fatalf("ronda %d: el bloqueo de otro proceso descartó %d conexiones; la conexión estaba sana", ronda, n)
+		}
 	}
 }
 
@@ -118,5 +123,34 @@ func TestEscritorDanadoSeDescarta(t *testing.T) {
 	}
 	if err := s.Ping(context.Background()); err != nil {
 		t.Fatalf("Ping: %v", err)
+	}
+	if n := s.EscritoresDescartados(); n != 1 {
+		t.Fatalf("conexiones descartadas = %d, want 1", n)
+	}
+}
+
+// TestEscritorNoSeDescartaPorReglas: una transacción que se deshace por una
+// regla (un código MFA rechazado, una transición inválida), una restricción
+// de unicidad o el bloqueo de otro proceso no es una conexión dañada: no se
+// cierra.
+func TestEscritorNoSeDescartaPorReglas(t *testing.T) {
+	t.Parallel()
+	s, _ := abrirPrueba(t, time.Second)
+	ctx := context.Background()
+	if err := crearN(s, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := crearN(s, 0); models.CodigoDe(err) != models.CodigoConflicto {
+		t.Fatalf("usuario repetido: %v, want CONFLICTO", err)
+	}
+	centinela := errors.New("rechazado a propósito")
+	if err := s.escribir(ctx, func(*gorm.DB) error { return centinela }); !errors.Is(err, centinela) {
+		t.Fatalf("error de la transacción: %v", err)
+	}
+	if err := s.escribir(ctx, func(*gorm.DB) error { return models.Errorf(models.CodigoTransicionInvalida, "no") }); models.CodigoDe(err) != models.CodigoTransicionInvalida {
+		t.Fatalf("error del dominio: %v", err)
+	}
+	if n := s.EscritoresDescartados(); n != 0 {
+		t.Fatalf("conexiones descartadas = %d, want 0", n)
 	}
 }

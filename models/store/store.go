@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -51,6 +52,8 @@ type Store struct {
 	turno chan struct{}
 	// plazo es DB_TIMEOUT.
 	plazo time.Duration
+	// descartes cuenta las conexiones de escritura cerradas por dudosas.
+	descartes atomic.Int64
 	// esquema es la versión de las migraciones alcanzada en Open.
 	esquema int64
 	// consultaActor es la consulta de cada petición autenticada, preparada
@@ -145,6 +148,10 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	}
 	return s, nil
 }
+
+// EscritoresDescartados cuenta las conexiones de escritura que se cerraron
+// por un fallo de la conexión (ver conEscritor).
+func (s *Store) EscritoresDescartados() int64 { return s.descartes.Load() }
 
 // Esquema devuelve la versión del esquema (la última migración aplicada)
 // que Open dejó en la base.
@@ -245,25 +252,32 @@ func (s *Store) conEscritor(ctx context.Context, fn func(w *gorm.DB) error) erro
 		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: espera.Err()}
 	}
 	defer func() { <-s.turno }()
-	err := traducir(fn(s.w.WithContext(context.WithoutCancel(ctx))))
+	err := fn(s.w.WithContext(context.WithoutCancel(ctx)))
 	if conexionDudosa(err) {
 		s.descartarEscritor()
 	}
-	return err
+	return traducir(err)
 }
 
-// conexionDudosa dice si err, ya traducido, puede venir de la conexión y no
-// de los datos: un error interno o una base que no respondió.
+// conexionDudosa dice si err viene de la conexión y no de los datos ni de
+// las reglas: un fallo de SQLite que no es una restricción ni un bloqueo de
+// otro proceso (interrupted, E/S, una transacción que quedó abierta), o una
+// conexión que database/sql da por perdida. Los errores del dominio con los
+// que una transacción se deshace a propósito (un código MFA rechazado, una
+// transición inválida) no cuentan.
 func conexionDudosa(err error) bool {
-	var e *models.Error
-	return err != nil && errors.As(err, &e) &&
-		(e.Codigo == models.CodigoErrorInterno || e.Codigo == models.CodigoServicioNoDisponible)
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code != sqlite3.ErrConstraint && se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked
+	}
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, sql.ErrTxDone)
 }
 
 // descartarEscritor cierra la conexión de escritura (el llamador tiene el
 // turno, así que está libre); database/sql abre otra en la próxima escritura
 // y vuelve a preparar en ella las sentencias del caché.
 func (s *Store) descartarEscritor() {
+	s.descartes.Add(1)
 	sqlDB, err := s.w.DB()
 	if err != nil {
 		return
