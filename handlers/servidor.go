@@ -30,7 +30,6 @@ type Deps struct {
 
 // API agrupa los manejadores y lo que necesitan.
 type API struct {
-	cfg     *config.Config
 	store   *store.Store
 	auth    *models.Auth
 	mfa     *models.MFA
@@ -45,7 +44,7 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{cfg: d.Config, store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}

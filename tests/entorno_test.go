@@ -20,8 +20,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"solicitud-transporte/cmd/server/aplicacion"
 	"solicitud-transporte/config"
-	"solicitud-transporte/handlers"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
 )
@@ -113,42 +113,18 @@ func (w escritorSeguro) Write(p []byte) (int, error) {
 	return w.b.Write(p)
 }
 
-// arrancar abre la base y construye el servidor, como cmd/server.
+// arrancar arma la aplicación con la misma raíz de composición que
+// cmd/server, con el reloj de la prueba y el log en memoria.
 func (env *entorno) arrancar() {
 	t := env.t
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.OpcionesStore{Driver: "sqlite", DSN: env.cfg.DBDSN, CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now, Ubicacion: env.cfg.Ubicacion, Plazo: env.cfg.DBTimeout})
-	if err != nil {
-		t.Fatalf("abrir store: %v", err)
-	}
-	tokens, err := models.NewTokens(models.ConfigTokens{
-		Secreto: []byte(env.cfg.JWTSecret), Algoritmo: env.cfg.JWTAlgorithm, Emisor: env.cfg.JWTIssuer, Audiencia: env.cfg.JWTAudience,
-	}, env.reloj.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
-		AccesoTTL: env.cfg.AccesoTTL(), RefreshTTL: env.cfg.RefreshTTL(), SesionMax: env.cfg.SesionMax(),
-		Gracia: env.cfg.Gracia(), MaxFallos: env.cfg.LoginMaxFailed, Bloqueo: env.cfg.Bloqueo(),
-		CostoHash: env.cfg.PasswordHashCost, Now: env.reloj.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mfa, err := models.NewMFA(auth, st, models.ConfigMFA{
-		Emisor: env.cfg.MFAIssuerName, Ventana: env.cfg.MFAValidWindow, Clave: config.ClaveMFA(env.cfg.MFAEncryptionKey),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := auth.AsegurarAdmin(ctx, env.cfg.APIUser, env.cfg.APIPassword, env.cfg.APIEmail); err != nil {
-		t.Fatalf("admin: %v", err)
-	}
 	log := slog.New(slog.NewTextHandler(escritorSeguro{env.logMu, env.logs}, nil))
-	env.store, env.auth = st, auth
-	env.e = handlers.NewServer(handlers.Deps{Config: env.cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: env.reloj.Now, Version: "test"})
-	t.Cleanup(func() { st.Close() })
+	app, err := aplicacion.Nueva(context.Background(), env.cfg, env.reloj.Now, log, "test")
+	if err != nil {
+		t.Fatalf("armar la aplicación: %v", err)
+	}
+	env.store, env.auth, env.e = app.Store, app.Auth, app.Router
+	t.Cleanup(func() { app.Close() })
 }
 
 // reiniciar simula un reinicio del proceso sobre el mismo archivo.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -15,10 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"solicitud-transporte/cmd/server/aplicacion"
 	"solicitud-transporte/config"
-	"solicitud-transporte/handlers"
-	"solicitud-transporte/models"
-	"solicitud-transporte/models/store"
 )
 
 // version la fija el build (-ldflags "-X main.version=…").
@@ -58,54 +57,28 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 		log.Warn(aviso)
 	}
 
-	st, err := store.Open(ctx, store.OpcionesStore{Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	if migrar {
+		st, err := aplicacion.AbrirStore(ctx, cfg, time.Now)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
 		fmt.Fprintf(salida, "esquema en la versión %d\n", st.Esquema())
 		return nil
 	}
-
-	tokens, err := models.NewTokens(models.ConfigTokens{
-		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
-	}, time.Now)
+	app, err := aplicacion.Nueva(ctx, cfg, time.Now, log, version)
 	if err != nil {
 		return err
 	}
-	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
-		AccesoTTL: cfg.AccesoTTL(), RefreshTTL: cfg.RefreshTTL(), SesionMax: cfg.SesionMax(), Gracia: cfg.Gracia(),
-		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(), CostoHash: cfg.PasswordHashCost, Now: time.Now,
-	})
-	if err != nil {
-		return err
-	}
-
-	mfa, err := models.NewMFA(auth, st, models.ConfigMFA{
-		Emisor: cfg.MFAIssuerName, Ventana: cfg.MFAValidWindow, Clave: config.ClaveMFA(cfg.MFAEncryptionKey),
-	})
-	if err != nil {
-		return err
-	}
-
-	generada, err := auth.AsegurarAdmin(ctx, cfg.APIUser, cfg.APIPassword, cfg.APIEmail)
-	if err != nil {
-		var me *models.Error
-		if errors.As(err, &me) && len(me.Campos) > 0 {
-			return fmt.Errorf("configuración inválida: %s %s", me.Campos[0].Campo, me.Campos[0].Mensaje)
-		}
-		return fmt.Errorf("no se pudo preparar la cuenta de administración: %w", err)
-	}
-	if generada != "" {
+	defer app.Close()
+	if app.PasswordGenerada != "" {
 		// El único secreto que se imprime jamás, y solo esta vez.
-		fmt.Fprintf(salida, "\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, generada)
+		fmt.Fprintf(salida, "\nCuenta de administración creada: usuario %q, contraseña %q\nGuárdela ahora: no se volverá a mostrar. Defina API_PASSWORD para fijarla.\n\n", cfg.APIUser, app.PasswordGenerada)
 	}
 
-	e := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Version: version})
 	srv := &http.Server{
-		Addr:              ":" + strconv.Itoa(cfg.Port),
-		Handler:           e,
+		Addr:              net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)),
+		Handler:           app.Router,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -114,17 +87,17 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 
 	purgaCtx, pararPurga := context.WithCancel(ctx)
 	defer pararPurga()
-	go mantener(purgaCtx, st, auth, log)
+	go app.Mantener(purgaCtx, 10*time.Minute)
 
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("servidor escuchando", slog.Int("puerto", cfg.Port), slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.Int64("esquema", st.Esquema()))
+		log.Info("servidor escuchando", slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.String("direccion", srv.Addr), slog.Int64("esquema", app.Store.Esquema()))
 		errc <- srv.ListenAndServe()
 	}()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("no se pudo escuchar en el puerto %d: %w", cfg.Port, err)
+			return fmt.Errorf("no se pudo escuchar en %s: %w", srv.Addr, err)
 		}
 	case <-ctx.Done():
 		log.Info("apagando: se terminan las peticiones en curso")
@@ -136,28 +109,6 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 	}
 	log.Info("servidor detenido")
 	return nil
-}
-
-// mantener borra cada 10 minutos la lista negra y las sesiones vencidas y
-// pone al día las estadísticas de la base.
-func mantener(ctx context.Context, st *store.Store, auth *models.Auth, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		if n, err := auth.Purgar(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("purga fallida", slog.String("error", err.Error()))
-		} else if n > 0 {
-			log.Info("purga", slog.Int64("filas", n))
-		}
-		if err := st.Optimizar(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("optimización fallida", slog.String("error", err.Error()))
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 func nuevoLog(cfg *config.Config) *slog.Logger {

@@ -182,3 +182,49 @@ func TestMigrar(t *testing.T) {
 		t.Fatalf("argumento desconocido = %v, want un error que sugiera «migrar»", err)
 	}
 }
+
+// TestHostEscuchaSoloEnEsaDireccion: con HOST=127.0.0.1 el servidor responde
+// en 127.0.0.1 y no en otra dirección local (aquí, la loopback de IPv6).
+func TestHostEscuchaSoloEnEsaDireccion(t *testing.T) {
+	sonda, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("esta máquina no tiene loopback IPv6 con la que comparar")
+	}
+	sonda.Close()
+	t.Chdir(t.TempDir())
+	for _, k := range []string{"APP_ENV", "DB_DSN", "JWT_SECRET", "API_USER", "CORS_ALLOWED_ORIGINS"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	puerto := puertoLibre(t)
+	t.Setenv("HOST", "127.0.0.1")
+	t.Setenv("PORT", strconv.Itoa(puerto))
+	t.Setenv("LOG_LEVEL", "error")
+	t.Setenv("PASSWORD_HASH_COST", "10")
+	t.Setenv("API_PASSWORD", "clave-de-admin-de-prueba")
+	ctx, cancelar := context.WithCancel(context.Background())
+	fin := make(chan error, 1)
+	go func() { fin <- run(ctx, nil, &salidaSegura{}) }()
+	defer func() {
+		cancelar()
+		if err := <-fin; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	listo := false
+	for range 100 {
+		if r, err := http.Get("http://127.0.0.1:" + strconv.Itoa(puerto) + "/salud"); err == nil {
+			r.Body.Close()
+			listo = r.StatusCode == 200
+			break
+		}
+		time.Sleep(100 * time.Millisecond) // espera real a un servidor real, no una aserción de tiempo
+	}
+	if !listo {
+		t.Fatal("el servidor no respondió en 127.0.0.1")
+	}
+	if c, err := net.DialTimeout("tcp", net.JoinHostPort("::1", strconv.Itoa(puerto)), time.Second); err == nil {
+		c.Close()
+		t.Fatal("con HOST=127.0.0.1 el servidor también acepta conexiones en [::1]")
+	}
+}

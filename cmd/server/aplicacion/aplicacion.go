@@ -1,0 +1,120 @@
+// Package aplicacion es la raíz de composición: arma el servicio completo
+// (store, tokens, servicios, router) desde una configuración, un reloj y un
+// logger. cmd/server y las pruebas de tests/ lo usan por igual, así la
+// traducción de la configuración a opciones de cada pieza se escribe una vez.
+package aplicacion
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"solicitud-transporte/config"
+	"solicitud-transporte/handlers"
+	"solicitud-transporte/models"
+	"solicitud-transporte/models/store"
+)
+
+// Aplicacion es el servicio armado. Close libera la base.
+type Aplicacion struct {
+	Config *config.Config
+	Store  *store.Store
+	Auth   *models.Auth
+	MFA    *models.MFA
+	// Router atiende todas las rutas de la API.
+	Router *echo.Echo
+	// PasswordGenerada es la contraseña de API_USER generada en este
+	// arranque, o vacía: el único secreto que el proceso muestra, una vez.
+	PasswordGenerada string
+
+	log *slog.Logger
+}
+
+// AbrirStore abre la base descrita por cfg (y aplica las migraciones). Es
+// lo único que necesita `server migrar`.
+func AbrirStore(ctx context.Context, cfg *config.Config, reloj func() time.Time) (*store.Store, error) {
+	return store.Open(ctx, store.OpcionesStore{
+		Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Now: reloj,
+		Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout,
+	})
+}
+
+// Nueva arma la aplicación: abre la base, crea los servicios, asegura la
+// cuenta de administración (API_USER) y construye el router. reloj nil usa
+// time.Now.
+func Nueva(ctx context.Context, cfg *config.Config, reloj func() time.Time, log *slog.Logger, version string) (*Aplicacion, error) {
+	if reloj == nil {
+		reloj = time.Now
+	}
+	st, err := AbrirStore(ctx, cfg, reloj)
+	if err != nil {
+		return nil, err
+	}
+	app, err := componer(ctx, cfg, st, reloj, log, version)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return app, nil
+}
+
+func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj func() time.Time, log *slog.Logger, version string) (*Aplicacion, error) {
+	tokens, err := models.NewTokens(models.ConfigTokens{
+		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
+	}, reloj)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
+		AccesoTTL: cfg.AccesoTTL(), RefreshTTL: cfg.RefreshTTL(), SesionMax: cfg.SesionMax(), Gracia: cfg.Gracia(),
+		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(), CostoHash: cfg.PasswordHashCost, Now: reloj,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mfa, err := models.NewMFA(auth, st, models.ConfigMFA{
+		Emisor: cfg.MFAIssuerName, Ventana: cfg.MFAValidWindow, Clave: config.ClaveMFA(cfg.MFAEncryptionKey),
+	})
+	if err != nil {
+		return nil, err
+	}
+	generada, err := auth.AsegurarAdmin(ctx, cfg.APIUser, cfg.APIPassword, cfg.APIEmail)
+	if err != nil {
+		var me *models.Error
+		if errors.As(err, &me) && len(me.Campos) > 0 {
+			return nil, fmt.Errorf("configuración inválida: %s %s", me.Campos[0].Campo, me.Campos[0].Mensaje)
+		}
+		return nil, fmt.Errorf("no se pudo preparar la cuenta de administración: %w", err)
+	}
+	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version})
+	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, PasswordGenerada: generada, log: log}, nil
+}
+
+// Mantener borra cada intervalo la lista negra y las sesiones vencidas y
+// pone al día las estadísticas de la base, hasta que ctx termine.
+func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
+	t := time.NewTicker(intervalo)
+	defer t.Stop()
+	for {
+		if n, err := a.Auth.Purgar(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("purga fallida", slog.String("error", err.Error()))
+		} else if n > 0 {
+			a.log.Info("purga", slog.Int64("filas", n))
+		}
+		if err := a.Store.Optimizar(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("optimización fallida", slog.String("error", err.Error()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close cierra la base.
+func (a *Aplicacion) Close() error { return a.Store.Close() }
