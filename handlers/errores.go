@@ -22,7 +22,7 @@ type fila struct {
 
 // catalogo refleja API.md §2 fila por fila. models conoce los códigos; el
 // estado HTTP y el mensaje son cosa de este borde.
-var catalogo = map[models.Codigo]fila{
+var catalogo = map[models.CodigoError]fila{
 	models.CodigoSolicitudMalFormada:   {http.StatusBadRequest, "Solicitud mal formada"},
 	models.CodigoTokenNoProporcionado:  {http.StatusUnauthorized, "Token no proporcionado"},
 	models.CodigoTokenInvalido:         {http.StatusUnauthorized, "Token inválido"},
@@ -50,7 +50,7 @@ type respuestaError struct {
 	Exito   bool                `json:"exito"`
 	Mensaje string              `json:"mensaje"`
 	Detalle string              `json:"detalle"`
-	Codigo  models.Codigo       `json:"codigo"`
+	Codigo  models.CodigoError  `json:"codigo"`
 	Errores []models.ErrorCampo `json:"errores,omitempty"`
 }
 

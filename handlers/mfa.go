@@ -79,7 +79,7 @@ func (a *API) verificarMFA(c echo.Context) error {
 	if err := leerJSON(c, &in); err != nil {
 		return err
 	}
-	par, err := a.mfa.Verificar(c.Request().Context(), in.MFAToken, in.Codigo)
+	par, err := a.mfa.CompletarLogin(c.Request().Context(), in.MFAToken, in.Codigo)
 	if err != nil {
 		return err
 	}

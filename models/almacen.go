@@ -75,9 +75,9 @@ type AlmacenMFA interface {
 	DesactivarMFA(ctx context.Context, actor *Actor, c CodigoMFA) (motivo string, err error)
 	// RegenerarCodigosMFA reemplaza los códigos de recuperación.
 	RegenerarCodigosMFA(ctx context.Context, c CodigoMFA, hashes []string) (motivo string, err error)
-	// VerificarMFA gasta el mfaToken (jti, hasta su expiración), el código y
+	// CompletarLoginMFA gasta el mfaToken (jti, hasta su expiración), el código y
 	// crea la sesión. TOKEN_REVOCADO si el mfaToken ya se usó.
-	VerificarMFA(ctx context.Context, jti string, expira time.Time, c CodigoMFA, ses *Sesion, rt *RefreshToken) (motivo string, err error)
+	CompletarLoginMFA(ctx context.Context, jti string, expira time.Time, c CodigoMFA, ses *Sesion, rt *RefreshToken) (motivo string, err error)
 	// RestablecerMFA es el reinicio administrativo (ver MFA.Restablecer).
 	RestablecerMFA(ctx context.Context, actor *Actor, usuarioID uint) error
 	// CodigosRecuperacionRestantes cuenta los códigos sin usar de un usuario.

@@ -21,5 +21,14 @@
 //   - almacen: la persistencia vista desde models (AlmacenAuth, AlmacenMFA);
 //     store: su implementación con GORM.
 //   - mfa: segundo factor TOTP; paso: ventana de 30 s de un código TOTP;
-//     codigo de recuperacion: código de un solo uso para entrar sin la app.
+//     codigo de recuperacion (CodigoRecuperacion): código de un solo uso para
+//     entrar sin la app; codigo MFA (CodigoMFA): un código TOTP o de
+//     recuperación presentado por el usuario; CompletarLogin: el segundo paso
+//     del login con MFA.
+//   - "código" a secas no se usa: CodigoError es el código estable de un
+//     error (el campo codigo del sobre); Solicitud.Codigo es la referencia
+//     ST-AAAA-NNNNNN de una solicitud, numerada por ContadorSolicitudes.
+//   - verificar: solo Tokens.Verificar (firma y claims de un JWT).
+//   - fusionar: un PATCH sobre lo guardado (EdicionSolicitud); Rellenar: los
+//     datos de un vehículo sobre el vehículo. Aplicar: solo las migraciones.
 package models

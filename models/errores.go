@@ -5,38 +5,38 @@ import (
 	"fmt"
 )
 
-// Codigo es el código estable de error que el cliente usa para decidir qué
+// CodigoError es el código estable de error que el cliente usa para decidir qué
 // hacer. Hay uno por fila del catálogo de API.md §2; el estado HTTP y el
 // mensaje los pone la capa HTTP, no este paquete.
-type Codigo string
+type CodigoError string
 
 // Códigos del catálogo de errores.
 const (
-	CodigoSolicitudMalFormada   Codigo = "SOLICITUD_MAL_FORMADA"
-	CodigoTokenNoProporcionado  Codigo = "TOKEN_NO_PROPORCIONADO"
-	CodigoTokenInvalido         Codigo = "TOKEN_INVALIDO"
-	CodigoTokenExpirado         Codigo = "TOKEN_EXPIRADO"
-	CodigoTokenRevocado         Codigo = "TOKEN_REVOCADO"
-	CodigoPermisosInsuficientes Codigo = "PERMISOS_INSUFICIENTES"
-	CodigoUsuarioInactivo       Codigo = "USUARIO_INACTIVO"
-	CodigoNoEncontrado          Codigo = "NO_ENCONTRADO"
-	CodigoMetodoNoPermitido     Codigo = "METODO_NO_PERMITIDO"
-	CodigoTransicionInvalida    Codigo = "TRANSICION_INVALIDA"
-	CodigoConflictoAsignacion   Codigo = "CONFLICTO_ASIGNACION"
-	CodigoConflicto             Codigo = "CONFLICTO"
-	CodigoCuerpoDemasiadoGrande Codigo = "CUERPO_DEMASIADO_GRANDE"
-	CodigoTipoContenido         Codigo = "TIPO_CONTENIDO_NO_SOPORTADO"
-	CodigoCredencialesInvalidas Codigo = "CREDENCIALES_INVALIDAS"
-	CodigoValidacion            Codigo = "VALIDACION"
-	CodigoMFAInvalido           Codigo = "CODIGO_MFA_INVALIDO"
-	CodigoDemasiadasSolicitudes Codigo = "DEMASIADAS_SOLICITUDES"
-	CodigoErrorInterno          Codigo = "ERROR_INTERNO"
-	CodigoServicioNoDisponible  Codigo = "SERVICIO_NO_DISPONIBLE"
+	CodigoSolicitudMalFormada   CodigoError = "SOLICITUD_MAL_FORMADA"
+	CodigoTokenNoProporcionado  CodigoError = "TOKEN_NO_PROPORCIONADO"
+	CodigoTokenInvalido         CodigoError = "TOKEN_INVALIDO"
+	CodigoTokenExpirado         CodigoError = "TOKEN_EXPIRADO"
+	CodigoTokenRevocado         CodigoError = "TOKEN_REVOCADO"
+	CodigoPermisosInsuficientes CodigoError = "PERMISOS_INSUFICIENTES"
+	CodigoUsuarioInactivo       CodigoError = "USUARIO_INACTIVO"
+	CodigoNoEncontrado          CodigoError = "NO_ENCONTRADO"
+	CodigoMetodoNoPermitido     CodigoError = "METODO_NO_PERMITIDO"
+	CodigoTransicionInvalida    CodigoError = "TRANSICION_INVALIDA"
+	CodigoConflictoAsignacion   CodigoError = "CONFLICTO_ASIGNACION"
+	CodigoConflicto             CodigoError = "CONFLICTO"
+	CodigoCuerpoDemasiadoGrande CodigoError = "CUERPO_DEMASIADO_GRANDE"
+	CodigoTipoContenido         CodigoError = "TIPO_CONTENIDO_NO_SOPORTADO"
+	CodigoCredencialesInvalidas CodigoError = "CREDENCIALES_INVALIDAS"
+	CodigoValidacion            CodigoError = "VALIDACION"
+	CodigoMFAInvalido           CodigoError = "CODIGO_MFA_INVALIDO"
+	CodigoDemasiadasSolicitudes CodigoError = "DEMASIADAS_SOLICITUDES"
+	CodigoErrorInterno          CodigoError = "ERROR_INTERNO"
+	CodigoServicioNoDisponible  CodigoError = "SERVICIO_NO_DISPONIBLE"
 )
 
-// Codigos lista todos los códigos, para que la capa HTTP compruebe que cada
+// CodigosError lista todos los códigos, para que la capa HTTP compruebe que cada
 // uno tiene su fila en el catálogo.
-var Codigos = []Codigo{
+var CodigosError = []CodigoError{
 	CodigoSolicitudMalFormada, CodigoTokenNoProporcionado, CodigoTokenInvalido,
 	CodigoTokenExpirado, CodigoTokenRevocado, CodigoPermisosInsuficientes,
 	CodigoUsuarioInactivo, CodigoNoEncontrado, CodigoMetodoNoPermitido,
@@ -56,7 +56,7 @@ type ErrorCampo struct {
 // Error es el error de dominio: un código, un detalle en español apto para el
 // cliente y, opcionalmente, la causa interna (Err), que nunca se muestra.
 type Error struct {
-	Codigo  Codigo
+	Codigo  CodigoError
 	Detalle string
 	Campos  []ErrorCampo
 	// ReintentarEn indica, en DEMASIADAS_SOLICITUDES, los segundos de espera.
@@ -74,7 +74,7 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf crea un *Error con el detalle formateado.
-func Errorf(codigo Codigo, formato string, args ...any) *Error {
+func Errorf(codigo CodigoError, formato string, args ...any) *Error {
 	return &Error{Codigo: codigo, Detalle: fmt.Sprintf(formato, args...)}
 }
 
@@ -84,7 +84,7 @@ func ErrorInterno(err error) *Error {
 }
 
 // CodigoDe devuelve el código de err, o ERROR_INTERNO si no es un *Error.
-func CodigoDe(err error) Codigo {
+func CodigoDe(err error) CodigoError {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Codigo

@@ -19,14 +19,14 @@ type Historial struct {
 // TableName fija el nombre de la tabla.
 func (Historial) TableName() string { return "historial_solicitudes" }
 
-// ContadorCodigo es el último número de código emitido en un año: el código
+// ContadorSolicitudes es el último número de código emitido en un año: el código
 // ST-YYYY-NNNNNN se toma incrementando esta fila dentro de la transacción de
 // creación, así dos creaciones simultáneas nunca obtienen el mismo número
 // (y el índice único de Solicitud.Codigo lo garantiza de todos modos).
-type ContadorCodigo struct {
+type ContadorSolicitudes struct {
 	Anio   int `gorm:"primaryKey;autoIncrement:false"`
 	Numero int `gorm:"not null"`
 }
 
 // TableName fija el nombre de la tabla.
-func (ContadorCodigo) TableName() string { return "contadores_codigo" }
+func (ContadorSolicitudes) TableName() string { return "contadores_codigo" }

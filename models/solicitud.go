@@ -208,10 +208,10 @@ type EdicionSolicitud struct {
 	Ilegibles          []ErrorCampo
 }
 
-// aplicar combina la edición con s y devuelve la solicitud resultante como
+// fusionar combina la edición con s y devuelve la solicitud resultante como
 // NuevaSolicitud, para validarla con las mismas reglas que la creación: lo
 // que la edición no trae conserva el valor guardado.
-func (e EdicionSolicitud) aplicar(s *Solicitud) NuevaSolicitud {
+func (e EdicionSolicitud) fusionar(s *Solicitud) NuevaSolicitud {
 	salida, pasajeros, observaciones := s.FechaSalida, s.Pasajeros, s.Observaciones
 	n := NuevaSolicitud{
 		Origen: s.Origen, Destino: s.Destino, FechaSalida: &salida, FechaRegreso: s.FechaRegreso,

@@ -35,7 +35,7 @@ func (e EdicionSolicitud) Editar(sol *Solicitud, actor *Actor, ahora time.Time, 
 	if *e.Version != sol.Version {
 		return ErrVersion(sol.Version)
 	}
-	d, err := e.aplicar(sol).validar(ahora)
+	d, err := e.fusionar(sol).validar(ahora)
 	if err != nil {
 		return err
 	}

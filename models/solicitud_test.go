@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// TestEdicionAplicar: un PATCH combina valores tipados con lo guardado (lo
+// TestEdicionFusionar: un PATCH combina valores tipados con lo guardado (lo
 // ausente se conserva, Vaciar… borra) y los campos ilegibles se informan en
 // su lugar junto con los demás errores.
-func TestEdicionAplicar(t *testing.T) {
+func TestEdicionFusionar(t *testing.T) {
 	ahora := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	salida, regreso := ahora.Add(24*time.Hour), ahora.Add(27*time.Hour)
 	guardada := &Solicitud{Origen: "Oficina", Destino: "Juzgado", FechaSalida: salida, FechaRegreso: &regreso,
@@ -34,7 +34,7 @@ func TestEdicionAplicar(t *testing.T) {
 	}
 	for _, c := range casos {
 		t.Run(c.nombre, func(t *testing.T) {
-			d, err := c.e.aplicar(guardada).validar(ahora)
+			d, err := c.e.fusionar(guardada).validar(ahora)
 			if c.errores != "" {
 				var e *Error
 				if !errors.As(err, &e) || fmt.Sprint(e.Campos) != c.errores {

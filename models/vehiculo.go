@@ -41,9 +41,9 @@ type DatosVehiculo struct {
 	Activo    *bool
 }
 
-// Aplicar valida d sobre v (el vehículo actual o uno vacío al crear) y deja
+// Rellenar valida d sobre v (el vehículo actual o uno vacío al crear) y deja
 // en v el resultado. Error: VALIDACION.
-func (d DatosVehiculo) Aplicar(v *Vehiculo, crear bool) error {
+func (d DatosVehiculo) Rellenar(v *Vehiculo, crear bool) error {
 	var val Validacion
 	obligatorio := func(campo string, p *string) {
 		if p == nil && crear {

@@ -28,9 +28,9 @@ func (env *entorno) codigo(secreto string) string {
 	return codigoEn(env.t, secreto, env.reloj.Now())
 }
 
-// siguienteCodigo avanza el reloj un paso de 30 s y devuelve el código nuevo,
+// siguienteCodigoTOTP avanza el reloj un paso de 30 s y devuelve el código nuevo,
 // que todavía no se usó (un código se acepta una sola vez).
-func (env *entorno) siguienteCodigo(secreto string) string {
+func (env *entorno) siguienteCodigoTOTP(secreto string) string {
 	env.t.Helper()
 	env.reloj.Avanzar(30 * time.Second)
 	return env.codigo(secreto)

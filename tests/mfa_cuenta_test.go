@@ -53,7 +53,7 @@ func TestMFACodigosRecuperacion(t *testing.T) {
 	regenerar(map[string]string{}).esperar(t, 422, "VALIDACION")
 	regenerar(map[string]string{"codigo": env.codigoErroneo(cu.secreto)}).esperar(t, 422, "CODIGO_MFA_INVALIDO")
 	var nuevos codigosRecuperacion
-	r := regenerar(map[string]string{"codigo": env.siguienteCodigo(cu.secreto)}).esperar(t, 200, "")
+	r := regenerar(map[string]string{"codigo": env.siguienteCodigoTOTP(cu.secreto)}).esperar(t, 200, "")
 	r.leer(t, &nuevos)
 	if r.mensaje != "Códigos de recuperación regenerados" || len(nuevos.CodigosRecuperacion) != 10 {
 		t.Fatalf("regenerar = %s", r.cuerpo)
@@ -115,7 +115,7 @@ func TestMFABloqueoPorCodigosErroneos(t *testing.T) {
 			for i := 0; i < env.cfg.LoginMaxFailed; i++ {
 				enviar(env.codigoErroneo(secreto)).esperar(t, 422, "CODIGO_MFA_INVALIDO")
 			}
-			r := enviar(env.siguienteCodigo(secreto)).esperar(t, 429, "DEMASIADAS_SOLICITUDES")
+			r := enviar(env.siguienteCodigoTOTP(secreto)).esperar(t, 429, "DEMASIADAS_SOLICITUDES")
 			if r.header.Get("Retry-After") == "" {
 				t.Fatal("429 sin Retry-After")
 			}
@@ -141,7 +141,7 @@ func TestMFATokenMalUso(t *testing.T) {
 	env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: tok}).esperar(t, 401, "TOKEN_INVALIDO")
 	env.hacer(peticion{metodo: "GET", ruta: "/auth/mfa", token: tok}).esperar(t, 401, "TOKEN_INVALIDO")
 	env.hacer(peticion{metodo: "POST", ruta: "/auth/refresh", cuerpo: map[string]string{"refreshToken": tok}}).esperar(t, 401, "TOKEN_INVALIDO")
-	env.verificar(cu.sesion.AccessToken, env.siguienteCodigo(cu.secreto)).esperar(t, 401, "TOKEN_INVALIDO")
+	env.verificar(cu.sesion.AccessToken, env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 401, "TOKEN_INVALIDO")
 	env.verificar("no-es-un-jwt", env.codigo(cu.secreto)).esperar(t, 401, "TOKEN_INVALIDO")
 
 	r := env.hacer(peticion{metodo: "POST", ruta: "/auth/mfa/verificar", cuerpo: map[string]string{}}).esperar(t, 422, "VALIDACION")
@@ -153,9 +153,9 @@ func TestMFATokenMalUso(t *testing.T) {
 	// Un código equivocado no gasta el mfaToken; el éxito sí.
 	env.verificar(tok, env.codigoErroneo(cu.secreto)).esperar(t, 422, "CODIGO_MFA_INVALIDO")
 	env.verificar(tok, env.codigo(cu.secreto)).esperar(t, 200, "")
-	env.verificar(tok, env.siguienteCodigo(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
+	env.verificar(tok, env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
 	env.reiniciar()
-	env.verificar(tok, env.siguienteCodigo(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
+	env.verificar(tok, env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
 
 	// Vence a los 5 minutos.
 	vence := env.mfaToken(cu.username)
@@ -168,7 +168,7 @@ func TestMFATokenMalUso(t *testing.T) {
 	// Una cuenta desactivada entre los dos pasos no entra.
 	pendiente := env.mfaToken(cu.username)
 	env.desactivar(cu.id)
-	env.verificar(pendiente, env.siguienteCodigo(cu.secreto)).esperar(t, 403, "USUARIO_INACTIVO")
+	env.verificar(pendiente, env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 403, "USUARIO_INACTIVO")
 }
 
 func TestMFADesactivarYRevocarSesiones(t *testing.T) {
@@ -185,13 +185,13 @@ func TestMFADesactivarYRevocarSesiones(t *testing.T) {
 	env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: s1.AccessToken}).esperar(t, 200, "")
 
 	var s3 sesionTokens
-	env.verificar(env.mfaToken("luis"), env.siguienteCodigo(cfg.Secreto)).esperar(t, 200, "").leer(t, &s3)
+	env.verificar(env.mfaToken("luis"), env.siguienteCodigoTOTP(cfg.Secreto)).esperar(t, 200, "").leer(t, &s3)
 	desactivar := func(cuerpo any) *respuesta {
 		return env.hacer(peticion{metodo: "POST", ruta: "/auth/mfa/desactivar", token: s3.AccessToken, cuerpo: cuerpo})
 	}
 	desactivar(nil).esperar(t, 422, "VALIDACION")
 	desactivar(map[string]string{"codigo": env.codigoErroneo(cfg.Secreto)}).esperar(t, 422, "CODIGO_MFA_INVALIDO")
-	r := desactivar(map[string]string{"codigo": env.siguienteCodigo(cfg.Secreto)}).esperar(t, 200, "")
+	r := desactivar(map[string]string{"codigo": env.siguienteCodigoTOTP(cfg.Secreto)}).esperar(t, 200, "")
 	if r.mensaje != "MFA desactivado exitosamente" || string(r.datos) != "null" {
 		t.Fatalf("desactivar = %s", r.cuerpo)
 	}
@@ -200,7 +200,7 @@ func TestMFADesactivarYRevocarSesiones(t *testing.T) {
 		t.Fatalf("estado = %+v, want apagado y 0", e)
 	}
 	env.login("luis", passPrueba) // sin segundo paso
-	desactivar(map[string]string{"codigo": env.siguienteCodigo(cfg.Secreto)}).esperar(t, 409, "CONFLICTO")
+	desactivar(map[string]string{"codigo": env.siguienteCodigoTOTP(cfg.Secreto)}).esperar(t, 409, "CONFLICTO")
 	env.hacer(peticion{metodo: "POST", ruta: "/auth/mfa/codigos-recuperacion", token: s3.AccessToken, cuerpo: map[string]string{"codigo": "123456"}}).
 		esperar(t, 409, "CONFLICTO")
 
@@ -216,7 +216,7 @@ func TestMFARestablecerAdmin(t *testing.T) {
 	admin := env.loginAdmin()
 	cu := env.conMFA("mario")
 	var otra sesionTokens
-	env.verificar(env.mfaToken(cu.username), env.siguienteCodigo(cu.secreto)).esperar(t, 200, "").leer(t, &otra)
+	env.verificar(env.mfaToken(cu.username), env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 200, "").leer(t, &otra)
 	sinMFA := env.loginComo("nora", models.RolAprobador)
 	ruta := func(id any) string { return fmt.Sprintf("/usuarios/%v/mfa/restablecer", id) }
 
@@ -244,7 +244,7 @@ func TestMFARestablecerAdmin(t *testing.T) {
 		t.Fatalf("restablecer = %s", r.cuerpo)
 	}
 	// Un mfaToken emitido antes del restablecimiento ya no sirve.
-	env.verificar(pendiente, env.siguienteCodigo(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
+	env.verificar(pendiente, env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 401, "TOKEN_REVOCADO")
 	// Todas las sesiones del usuario caen; la del admin sigue.
 	for _, s := range []sesionTokens{cu.sesion, otra} {
 		env.hacer(peticion{metodo: "GET", ruta: "/auth/me", token: s.AccessToken}).esperar(t, 401, "TOKEN_REVOCADO")
@@ -301,7 +301,7 @@ func TestMFASecretoCifrado(t *testing.T) {
 			t.Fatalf("mfa_secreto guardado = %q, want cifrado (v1:…)", g)
 		}
 		env.reiniciar()
-		env.verificar(env.mfaToken(cu.username), env.siguienteCodigo(cu.secreto)).esperar(t, 200, "")
+		env.verificar(env.mfaToken(cu.username), env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 200, "")
 	})
 	t.Run("un secreto heredado en claro sigue valiendo", func(t *testing.T) {
 		t.Parallel()
@@ -312,7 +312,7 @@ func TestMFASecretoCifrado(t *testing.T) {
 		}
 		env.cfg.MFAEncryptionKey = clave
 		env.reiniciar()
-		env.verificar(env.mfaToken(cu.username), env.siguienteCodigo(cu.secreto)).esperar(t, 200, "")
+		env.verificar(env.mfaToken(cu.username), env.siguienteCodigoTOTP(cu.secreto)).esperar(t, 200, "")
 	})
 }
 

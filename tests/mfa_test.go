@@ -104,7 +104,7 @@ func TestMFAAltaYLogin(t *testing.T) {
 	if r.mensaje != "Se requiere verificación MFA" || !d.MFARequired || d.MFAToken == "" || d.ExpiresIn != 300 || d.AccessToken != "" {
 		t.Fatalf("desafío MFA = %s", r.cuerpo)
 	}
-	r = env.verificar(d.MFAToken, env.siguienteCodigo(cfg.Secreto)).esperar(t, 200, "")
+	r = env.verificar(d.MFAToken, env.siguienteCodigoTOTP(cfg.Secreto)).esperar(t, 200, "")
 	var tok sesionTokens
 	r.leer(t, &tok)
 	if r.mensaje != "Autenticación exitosa" || tok.AccessToken == "" || tok.RefreshToken == "" || tok.TokenType != "Bearer" ||
@@ -180,7 +180,7 @@ func TestMFARepeticion(t *testing.T) {
 	tok := env.mfaToken(cu.username)
 	env.verificar(tok, env.codigo(cu.secreto)).esperar(t, 422, "CODIGO_MFA_INVALIDO")
 
-	codigo := env.siguienteCodigo(cu.secreto)
+	codigo := env.siguienteCodigoTOTP(cu.secreto)
 	env.verificar(tok, codigo).esperar(t, 200, "")
 	env.verificar(env.mfaToken(cu.username), codigo).esperar(t, 422, "CODIGO_MFA_INVALIDO")
 	// Tampoco dentro de la ventana, ya en el paso siguiente.
@@ -222,7 +222,7 @@ func TestMFAVerificacionConcurrente(t *testing.T) {
 					tokens[i] = tokens[0]
 				}
 			}
-			codigo := env.siguienteCodigo(cu.secreto)
+			codigo := env.siguienteCodigoTOTP(cu.secreto)
 			exitos := 0
 			for _, r := range enParalelo(n, func(i int) *respuesta { return env.verificar(tokens[i], codigo) }) {
 				switch {

@@ -60,10 +60,10 @@ func (s *Store) ImportarSolicitudes(ctx context.Context, sols []models.Solicitud
 			}
 		}
 		for anio, numero := range maximo {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorCodigo{Anio: anio}).Error; err != nil {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorSolicitudes{Anio: anio}).Error; err != nil {
 				return err
 			}
-			if err := tx.Model(&models.ContadorCodigo{}).Where("anio = ? AND numero < ?", anio, numero).
+			if err := tx.Model(&models.ContadorSolicitudes{}).Where("anio = ? AND numero < ?", anio, numero).
 				Update("numero", numero).Error; err != nil {
 				return err
 			}

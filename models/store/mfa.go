@@ -125,11 +125,11 @@ func (s *Store) RegenerarCodigosMFA(ctx context.Context, c models.CodigoMFA, has
 	})
 }
 
-// VerificarMFA es el segundo paso del login: gasta el mfaToken (su jti entra
+// CompletarLoginMFA es el segundo paso del login: gasta el mfaToken (su jti entra
 // en la lista negra hasta expira), el código c y crea la sesión ses, todo en
 // una transacción; de dos canjes simultáneos gana uno. Un código que no vale
 // no gasta el mfaToken. Errores: TOKEN_REVOCADO si el mfaToken ya se usó.
-func (s *Store) VerificarMFA(ctx context.Context, jti string, expira time.Time, c models.CodigoMFA, ses *models.Sesion, rt *models.RefreshToken) (string, error) {
+func (s *Store) CompletarLoginMFA(ctx context.Context, jti string, expira time.Time, c models.CodigoMFA, ses *models.Sesion, rt *models.RefreshToken) (string, error) {
 	gastarToken := func(tx *gorm.DB) error {
 		err := tx.Create(&models.TokenRevocado{Clave: models.ClaveJTI(jti), ExpiraEn: expira}).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -84,7 +84,7 @@ func baseVersionAnterior(t *testing.T, dsn string) {
 		&models.CodigoRecuperacion{UsuarioID: ana.ID, Hash: strings.Repeat("a", 64), CreadoEn: t0},
 		&models.Historial{SolicitudID: solicitud.ID, EstadoAnterior: &pendiente, EstadoNuevo: models.EstadoAprobada, UsuarioID: ana.ID,
 			Comentario: "Aprobada", Fecha: t0},
-		&models.ContadorCodigo{Anio: 2026, Numero: 1},
+		&models.ContadorSolicitudes{Anio: 2026, Numero: 1},
 	}
 	for _, f := range filas {
 		if err := db.Omit("Usuario").Create(f).Error; err != nil {
@@ -198,7 +198,7 @@ func TestBaseDeLaVersionAnteriorSeActualizaConSusFilas(t *testing.T) {
 	if err := s.r.First(&cod).Error; err != nil || cod.UsuarioID != ana.ID || len(cod.Hash) != 64 || cod.UsadoEn != nil {
 		t.Errorf("código de recuperación = %+v, %v", cod, err)
 	}
-	var cont models.ContadorCodigo
+	var cont models.ContadorSolicitudes
 	if err := s.r.First(&cont, "anio = ?", 2026).Error; err != nil || cont.Numero != 1 {
 		t.Errorf("contador = %+v, %v", cont, err)
 	}

@@ -26,7 +26,7 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 	var out *models.Solicitud
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
 		var err error
-		if sol.Codigo, err = s.siguienteCodigo(tx, ahora); err != nil {
+		if sol.Codigo, err = s.siguienteCodigoSolicitud(tx, ahora); err != nil {
 			return err
 		}
 		if err := tx.Omit(clause.Associations).Create(sol).Error; err != nil {
@@ -41,19 +41,19 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 	return out, err
 }
 
-// siguienteCodigo toma el siguiente número del año dentro de tx: el UPDATE
+// siguienteCodigoSolicitud toma el siguiente número del año dentro de tx: el UPDATE
 // de la fila del contador serializa a los escritores (SQL portable: también
 // bloquea la fila en PostgreSQL).
-func (s *Store) siguienteCodigo(tx *gorm.DB, ahora time.Time) (string, error) {
+func (s *Store) siguienteCodigoSolicitud(tx *gorm.DB, ahora time.Time) (string, error) {
 	anio := ahora.In(s.loc).Year()
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorCodigo{Anio: anio}).Error; err != nil {
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorSolicitudes{Anio: anio}).Error; err != nil {
 		return "", err
 	}
-	if err := tx.Model(&models.ContadorCodigo{}).Where("anio = ?", anio).
+	if err := tx.Model(&models.ContadorSolicitudes{}).Where("anio = ?", anio).
 		Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
 		return "", err
 	}
-	var c models.ContadorCodigo
+	var c models.ContadorSolicitudes
 	if err := tx.Take(&c, "anio = ?", anio).Error; err != nil {
 		return "", err
 	}

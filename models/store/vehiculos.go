@@ -17,7 +17,7 @@ func errPlacaOcupada() error {
 // Errores: VALIDACION, CONFLICTO si la placa ya existe.
 func (s *Store) CrearVehiculo(ctx context.Context, d models.DatosVehiculo) (*models.Vehiculo, error) {
 	v := &models.Vehiculo{}
-	if err := d.Aplicar(v, true); err != nil {
+	if err := d.Rellenar(v, true); err != nil {
 		return nil, err
 	}
 	v.CreadoEn, v.ActualizadoEn = s.now(), s.now()
@@ -59,7 +59,7 @@ func (s *Store) EditarVehiculo(ctx context.Context, id uint, d models.DatosVehic
 			}
 			return err
 		}
-		if err := d.Aplicar(&v, false); err != nil {
+		if err := d.Rellenar(&v, false); err != nil {
 			return err
 		}
 		v.ActualizadoEn = s.now()

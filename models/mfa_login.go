@@ -8,7 +8,7 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
-// Verificar es el segundo paso del login (API.md §4.6): canjea el mfaToken
+// CompletarLogin es el segundo paso del login (API.md §4.6): canjea el mfaToken
 // de Login y un código TOTP o de recuperación por una sesión con sus tokens.
 //
 // El mfaToken es de un solo uso: su jti entra en la lista negra en la misma
@@ -20,7 +20,7 @@ import (
 // Errores: VALIDACION, TOKEN_INVALIDO, TOKEN_EXPIRADO, TOKEN_REVOCADO (ya
 // usado, o MFA apagado desde el login), USUARIO_INACTIVO (cuenta desactivada
 // desde el login), DEMASIADAS_SOLICITUDES, CODIGO_MFA_INVALIDO.
-func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParTokens, error) {
+func (m *MFA) CompletarLogin(ctx context.Context, mfaToken, codigo string) (*ParTokens, error) {
 	var v Validacion
 	if mfaToken == "" {
 		v.Agregar("mfaToken", "es obligatorio")
@@ -63,7 +63,7 @@ func (m *MFA) Verificar(ctx context.Context, mfaToken, codigo string) (*ParToken
 	var rt *RefreshToken
 	err = m.conCodigo(ctx, u, codigo, true, "verificación de inicio de sesión", func(cm CodigoMFA) (string, error) {
 		ses, rt = m.a.sesiones().Nueva(u, OrigenDe(ctx), m.a.now())
-		return m.s.VerificarMFA(ctx, c.ID, c.ExpiresAt.Time, cm, ses, rt)
+		return m.s.CompletarLoginMFA(ctx, c.ID, c.ExpiresAt.Time, cm, ses, rt)
 	})
 	if err != nil {
 		return nil, err
