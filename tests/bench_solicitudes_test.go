@@ -5,35 +5,16 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/store/storetest"
 )
 
 // sembrar carga n solicitudes con la importación del store (solo para medir:
-// no pasa por las reglas ni crea historial). Los estados se reparten por
-// igual entre los siete; los solicitantes, los vehículos y los motoristas (en
-// las que ya fueron asignadas) se turnan.
+// no pasa por las reglas ni crea historial).
 func sembrar(tb testing.TB, env *entorno, n int, solicitantes, vehiculos, motoristas []uint) {
 	tb.Helper()
-	base := env.reloj.Now().Add(-time.Duration(n) * time.Minute)
-	sols := make([]models.Solicitud, 0, n)
-	for i := 0; i < n; i++ {
-		creado := base.Add(time.Duration(i) * time.Minute).UTC()
-		salida := creado.Add(time.Duration(24+i%240) * time.Hour)
-		s := models.Solicitud{
-			Codigo: fmt.Sprintf("ST-2025-%06d", i+1), Estado: models.Estados[i%len(models.Estados)],
-			Origen: "Oficina central", Destino: fmt.Sprintf("Destino %d", i%500), FechaSalida: salida,
-			FinVentana: salida.Add(4 * time.Hour), Motivo: "Diligencia judicial", Pasajeros: 1 + i%10,
-			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
-		}
-		switch s.Estado {
-		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
-			s.VehiculoID, s.MotoristaID = ptrDe(vehiculos[i%len(vehiculos)]), ptrDe(motoristas[i%len(motoristas)])
-		}
-		sols = append(sols, s)
-	}
-	if err := env.store.ImportarSolicitudes(context.Background(), sols); err != nil {
+	if err := env.store.ImportarSolicitudes(context.Background(), storetest.Solicitudes(env.reloj.Now(), n, solicitantes, vehiculos, motoristas)); err != nil {
 		tb.Fatal(err)
 	}
 }

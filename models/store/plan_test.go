@@ -12,32 +12,14 @@ import (
 	"gorm.io/gorm"
 
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/store/storetest"
 )
 
 // sembrarSolicitudes carga n solicitudes con ImportarSolicitudes (sin reglas
-// ni historial), como los benchmarks de tests/. Los estados se reparten por
-// igual entre los siete; los solicitantes, los vehículos y los motoristas (en
-// las que ya fueron asignadas) se turnan.
+// ni historial), como los benchmarks de tests/.
 func sembrarSolicitudes(tb testing.TB, s *Store, ahora time.Time, n int, solicitantes, vehiculos, motoristas []uint) {
 	tb.Helper()
-	base := ahora.Add(-time.Duration(n) * time.Minute)
-	sols := make([]models.Solicitud, 0, n)
-	for i := 0; i < n; i++ {
-		creado := base.Add(time.Duration(i) * time.Minute).UTC()
-		salida := creado.Add(time.Duration(24+i%240) * time.Hour)
-		sol := models.Solicitud{
-			Codigo: fmt.Sprintf("ST-2025-%06d", i+1), Estado: models.Estados[i%len(models.Estados)],
-			Origen: "Oficina central", Destino: fmt.Sprintf("Destino %d", i%500), FechaSalida: salida,
-			FinVentana: salida.Add(4 * time.Hour), Motivo: "Diligencia judicial", Pasajeros: 1 + i%10,
-			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
-		}
-		switch sol.Estado {
-		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
-			sol.VehiculoID, sol.MotoristaID = ptr(vehiculos[i%len(vehiculos)]), ptr(motoristas[i%len(motoristas)])
-		}
-		sols = append(sols, sol)
-	}
-	if err := s.ImportarSolicitudes(context.Background(), sols); err != nil {
+	if err := s.ImportarSolicitudes(context.Background(), storetest.Solicitudes(ahora, n, solicitantes, vehiculos, motoristas)); err != nil {
 		tb.Fatal(err)
 	}
 }
