@@ -113,3 +113,61 @@ func TestPlanConsultas(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanListaVariosEstados: la página de la lista con varios estados sigue
+// el índice del orden pedido. Se explica la consulta que ListarSolicitudes
+// ejecuta de verdad (capturada en la base), no una escrita a mano: con dos
+// índices (estado, …) igual de buenos para el planificador, SQLite
+// desempataba por el creado más tarde (ver indiceLista).
+func TestPlanListaVariosEstados(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reloj := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
+	s, err := Open(ctx, OpcionesStore{DSN: filepath.Join(t.TempDir(), "t.db"), CostoHash: bcrypt.MinCost, Now: func() time.Time { return reloj }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	admin, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "api_user", Password: "clave-de-prueba-larga", Rol: models.RolAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vehiculos, motoristas := flota(t, s, 3, 3)
+	sembrarSolicitudes(t, s, reloj, 3000, []uint{admin.ID}, vehiculos, motoristas)
+	if err := s.Optimizar(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type consulta struct {
+		sql  string
+		args []any
+	}
+	var paginas []consulta
+	if err := s.r.Callback().Query().After("gorm:query").Register("prueba:captura", func(db *gorm.DB) {
+		if db.Statement.Table == "solicitudes" || strings.Contains(db.Statement.SQL.String(), "INDEXED BY") {
+			if sql := db.Statement.SQL.String(); strings.Contains(sql, "LIMIT") {
+				paginas = append(paginas, consulta{sql, db.Statement.Vars})
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	actor := &models.Actor{ID: admin.ID, Username: admin.Username, Rol: admin.Rol}
+	for _, c := range []struct{ orden, indice string }{
+		{"-creadoEn", "idx_sol_estado_creado"}, {"creadoEn", "idx_sol_estado_creado"},
+		{"fechaSalida", "idx_sol_estado_salida"}, {"-fechaSalida", "idx_sol_estado_salida"},
+	} {
+		paginas = nil
+		f := models.FiltroSolicitudes{Estados: []models.Estado{models.EstadoPendiente, models.EstadoAprobada}, Orden: c.orden,
+			Pagina: models.Pagina{Pagina: 1, PorPagina: 20}}
+		if _, err := s.ListarSolicitudes(ctx, actor, f); err != nil {
+			t.Fatal(err)
+		}
+		if len(paginas) != 1 {
+			t.Fatalf("orden %s: %d consultas de página capturadas, want 1", c.orden, len(paginas))
+		}
+		plan := planDe(t, s.leer(ctx), paginas[0].sql, paginas[0].args...)
+		if !strings.Contains(plan, c.indice) {
+			t.Errorf("orden %s: la página no usa %s:\n%s", c.orden, c.indice, plan)
+		}
+	}
+}

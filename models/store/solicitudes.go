@@ -313,7 +313,29 @@ func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f mo
 	}
 	orden, ok := ordenes[f.Orden]
 	if !ok {
-		orden = ordenes["-creadoEn"]
+		f.Orden = models.OrdenSolicitudDefecto
+		orden = ordenes[f.Orden]
 	}
-	return paginar[models.Solicitud](q, f.Pagina, orden, conRelaciones)
+	pagina := conRelaciones
+	if indice := s.indiceLista(actor, f); indice != "" {
+		pagina = func(db *gorm.DB) *gorm.DB { return conRelaciones(db.Table("`solicitudes` INDEXED BY " + indice)) }
+	}
+	return paginar[models.Solicitud](q, f.Pagina, orden, pagina)
+}
+
+// indiceLista elige el índice de la página cuando el planificador de SQLite
+// no puede: con varios estados (estado IN (…)) y sin la visibilidad por
+// dueño, (estado, creado_en) y (estado, fecha_salida) le cuestan lo mismo
+// (ambos ordenan en un B-tree temporal) y desempata por el índice creado más
+// tarde, aunque solo el que sigue el orden pedido corta la lectura de cada
+// estado tras LIMIT filas: 1 ms contra 45 ms con 100.000 solicitudes. Vacío
+// deja decidir al planificador (PostgreSQL, un solo estado, un solicitante).
+func (s *Store) indiceLista(actor *models.Actor, f models.FiltroSolicitudes) string {
+	if s.w.Dialector.Name() != "sqlite" || len(f.Estados) < 2 || !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
+		return ""
+	}
+	if strings.HasSuffix(f.Orden, "fechaSalida") {
+		return "idx_sol_estado_salida"
+	}
+	return "idx_sol_estado_creado"
 }
