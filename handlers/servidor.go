@@ -11,6 +11,7 @@ import (
 	echomw "github.com/labstack/echo/v4/middleware"
 
 	"solicitud-transporte/config"
+	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
@@ -26,6 +27,8 @@ type Deps struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 	Version string
+	// Metricas, si no es nil, cuenta y mide cada petición (METRICS_ADDR).
+	Metricas *metricas.Metricas
 }
 
 // API agrupa los manejadores y lo que necesitan.
@@ -55,13 +58,18 @@ func NewServer(d Deps) *echo.Echo {
 	e.IPExtractor = extractorIP(d.Config.TrustedProxies)
 
 	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
-	// Orden: id de petición → registro (que entrega los errores al manejador
-	// central) → recuperación de panics (dentro del registro, así un panic
+	// Orden: id de petición → métricas (si están activas; fuera del
+	// registro, así miden el estado ya enviado) → registro (que entrega los
+	// errores al manejador central) → recuperación de panics (dentro del registro, así un panic
 	// también queda registrado como 500) → cabeceras de seguridad y CORS →
 	// /auth/* (no-store y límite de tasa) → límite de cuerpo. El límite de
 	// cuerpo va al final para que también un 413 lleve las cabeceras de
 	// /auth/* y de CORS, y cuente para el límite de tasa.
-	e.Use(middleware.RequestID(), middleware.Registro(d.Log), middleware.Recuperar())
+	e.Use(middleware.RequestID())
+	if d.Metricas != nil {
+		e.Use(d.Metricas.Medir())
+	}
+	e.Use(middleware.Registro(d.Log), middleware.Recuperar())
 	e.Use(echomw.SecureWithConfig(echomw.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "no-referrer"}))
 	if len(d.Config.CORSAllowedOrigins) > 0 {
 		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{

@@ -23,6 +23,9 @@ type ConfigAuth struct {
 	CostoHash int
 	// Now es el reloj; nil usa time.Now.
 	Now func() time.Time
+	// Observador recibe los fallos y bloqueos ya confirmados (métricas); nil
+	// no observa nada.
+	Observador Observador
 }
 
 // Auth reúne las operaciones de autenticación: login, refresh, sesiones,
@@ -44,6 +47,9 @@ func NewAuth(s AlmacenAuth, t *Tokens, cfg ConfigAuth) (*Auth, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Observador == nil {
+		cfg.Observador = observadorNulo{}
 	}
 	hashFalso, err := HashPassword("contraseña-que-nadie-tiene", cfg.CostoHash)
 	if err != nil {

@@ -35,7 +35,7 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	clave := claveBloqueo(u, identificador)
 	if err := a.reservarIntento(ctx, clave); err != nil {
 		if CodigoDe(err) == CodigoDemasiadasSolicitudes {
-			a.auditarRechazo(ctx, uid, "rechazado: identidad bloqueada temporalmente")
+			a.auditarRechazo(ctx, uid, FalloBloqueada, "rechazado: identidad bloqueada temporalmente")
 		}
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 		}
 	}
 	if !u.Activo {
-		a.auditarRechazo(ctx, uid, "rechazado: cuenta desactivada")
+		a.auditarRechazo(ctx, uid, FalloInactiva, "rechazado: cuenta desactivada")
 		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
 	}
 	if err := a.rehashSiCambioCosto(ctx, u, password); err != nil {
@@ -88,9 +88,11 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 
 // auditarRechazo deja constancia de un login rechazado sin comprobar la
 // contraseña (bloqueo) o con la contraseña correcta de una cuenta
-// desactivada. Es lo último que hace el intento: si la auditoría falla, la
-// respuesta al cliente no cambia.
-func (a *Auth) auditarRechazo(ctx context.Context, usuarioID *uint, detalle string) {
+// desactivada, y lo cuenta con motivo. Es lo último que hace el intento: si
+// la auditoría falla, la respuesta al cliente no cambia (y el rechazo cuenta
+// igual: ocurrió).
+func (a *Auth) auditarRechazo(ctx context.Context, usuarioID *uint, motivo MotivoFallo, detalle string) {
+	a.cfg.Observador.LoginFallido(motivo)
 	ctx = context.WithoutCancel(ctx)
 	_ = a.s.Auditar(ctx, EventoLoginFallido, usuarioID, nil, detalle)
 }
@@ -142,9 +144,24 @@ func (a *Auth) liberarIntento(ctx context.Context, clave string) error {
 // CUENTA_BLOQUEADA. Devuelve el error para el cliente: CREDENCIALES_INVALIDAS
 // (o CODIGO_MFA_INVALIDO para eventos MFA); el fallo que bloquea todavía
 // contesta así, los siguientes intentos con 429.
+//
+// El Observador cuenta el fallo (y el bloqueo, si lo hubo) solo después de
+// que la transacción del almacén se confirmó: un fallo que no quedó guardado
+// no cuenta.
 func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint, evento Evento, detalle string) error {
-	if err := a.s.RegistrarFallo(ctx, clave, a.bloqueo(), usuarioID, evento, detalle); err != nil {
+	p := a.bloqueo()
+	var bloqueo bool
+	p.bloqueo = &bloqueo
+	if err := a.s.RegistrarFallo(ctx, clave, p, usuarioID, evento, detalle); err != nil {
 		return err
+	}
+	motivo := FalloCredenciales
+	if evento == EventoMFAFallido {
+		motivo = FalloMFA
+	}
+	a.cfg.Observador.LoginFallido(motivo)
+	if bloqueo {
+		a.cfg.Observador.CuentaBloqueada()
 	}
 	if evento == EventoMFAFallido {
 		return Errorf(CodigoMFAInvalido, "El código MFA es incorrecto, ya fue usado o expiró.")

@@ -11,6 +11,10 @@ import (
 type PoliticaBloqueo struct {
 	MaxFallos int
 	Bloqueo   time.Duration
+	// bloqueo, si no es nil, recibe lo que decidió el último Fallar. Así
+	// Auth.RegistrarFallo sabe, una vez confirmada la transacción del
+	// almacén, si ese fallo bloqueó la identidad (para el Observador).
+	bloqueo *bool
 }
 
 // Reservar gasta en b (la fila de clave; vacía si no existe) un intento del
@@ -45,6 +49,9 @@ func (p PoliticaBloqueo) Fallar(b *BloqueoLogin, clave string, ahora time.Time) 
 	bloquea = b.Fallos >= p.MaxFallos && b.BloqueadoHasta == nil
 	if bloquea {
 		b.BloqueadoHasta = ptr(ahora.Add(p.Bloqueo))
+	}
+	if p.bloqueo != nil {
+		*p.bloqueo = bloquea
 	}
 	return bloquea
 }

@@ -18,6 +18,8 @@
 //   - auditoria: registro de eventos de seguridad.
 //   - bloqueo: fallos de login contados por identidad (clave); reservar un
 //     intento lo gasta antes de comprobar la contraseña o el código.
+//   - observador (Observador): quien cuenta los fallos de autenticación y
+//     los bloqueos ya guardados (las métricas); models no sabe de Prometheus.
 //   - almacen: la persistencia vista desde models (AlmacenAuth, AlmacenMFA);
 //     store: su implementación con GORM.
 //   - mfa: segundo factor TOTP; paso: ventana de 30 s de un código TOTP;

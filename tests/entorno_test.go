@@ -22,6 +22,7 @@ import (
 
 	"solicitud-transporte/cmd/server/aplicacion"
 	"solicitud-transporte/config"
+	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
 )
@@ -85,6 +86,9 @@ type entorno struct {
 	e     *echo.Echo
 	logs  *bytes.Buffer
 	logMu *sync.Mutex
+
+	// metricas es el registro de Prometheus; nil sin METRICS_ADDR.
+	metricas *metricas.Metricas
 }
 
 // nuevoEntorno arma el entorno; ajustar puede cambiar la configuración.
@@ -123,7 +127,7 @@ func (env *entorno) arrancar() {
 	if err != nil {
 		t.Fatalf("armar la aplicación: %v", err)
 	}
-	env.store, env.auth, env.e = app.Store, app.Auth, app.Router
+	env.store, env.auth, env.e, env.metricas = app.Store, app.Auth, app.Router, app.Metricas
 	t.Cleanup(func() { app.Close() })
 }
 

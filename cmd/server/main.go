@@ -85,27 +85,52 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 		IdleTimeout:       120 * time.Second,
 	}
 
+	servidores := []*http.Server{srv}
+	if app.Metricas != nil {
+		// Un oyente propio: las métricas nunca se sirven en el puerto de la API.
+		servidores = append(servidores, &http.Server{
+			Addr:              cfg.MetricsAddr,
+			Handler:           app.Metricas.Servir(),
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       10 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			IdleTimeout:       120 * time.Second,
+		})
+	}
+
 	purgaCtx, pararPurga := context.WithCancel(ctx)
 	defer pararPurga()
 	go app.Mantener(purgaCtx, 10*time.Minute)
 
-	errc := make(chan error, 1)
-	go func() {
-		log.Info("servidor escuchando", slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.String("direccion", srv.Addr), slog.Int64("esquema", app.Store.Esquema()))
-		errc <- srv.ListenAndServe()
-	}()
+	errc := make(chan error, len(servidores))
+	log.Info("servidor escuchando", slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.String("direccion", srv.Addr), slog.Int64("esquema", app.Store.Esquema()))
+	if app.Metricas != nil {
+		log.Info("métricas escuchando", slog.String("direccion", cfg.MetricsAddr+"/metrics"))
+	}
+	for _, s := range servidores {
+		go func() {
+			if err := s.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("no se pudo escuchar en %s: %w", s.Addr, err)
+			}
+		}()
+	}
+	// Si un oyente falla (la dirección está ocupada), se apagan los demás y
+	// el arranque falla: pedir métricas y no tenerlas no pasa en silencio.
+	var fallo error
 	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("no se pudo escuchar en %s: %w", srv.Addr, err)
-		}
+	case fallo = <-errc:
 	case <-ctx.Done():
 		log.Info("apagando: se terminan las peticiones en curso")
-		apagado, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(apagado); err != nil {
-			return fmt.Errorf("apagado incompleto: %w", err)
+	}
+	apagado, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, s := range servidores {
+		if err := s.Shutdown(apagado); err != nil && fallo == nil {
+			fallo = fmt.Errorf("apagado incompleto: %w", err)
 		}
+	}
+	if fallo != nil {
+		return fallo
 	}
 	log.Info("servidor detenido")
 	return nil

@@ -15,6 +15,7 @@ import (
 
 	"solicitud-transporte/config"
 	"solicitud-transporte/handlers"
+	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
 )
@@ -27,6 +28,9 @@ type Aplicacion struct {
 	MFA    *models.MFA
 	// Router atiende todas las rutas de la API.
 	Router *echo.Echo
+	// Metricas es el registro de Prometheus de esta instancia, o nil si
+	// METRICS_ADDR está vacío. cmd/server lo sirve en METRICS_ADDR.
+	Metricas *metricas.Metricas
 	// PasswordGenerada es la contraseña de API_USER generada en este
 	// arranque, o vacía: el único secreto que el proceso muestra, una vez.
 	PasswordGenerada string
@@ -63,6 +67,13 @@ func Nueva(ctx context.Context, cfg *config.Config, reloj func() time.Time, log 
 }
 
 func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj func() time.Time, log *slog.Logger, version string) (*Aplicacion, error) {
+	var met *metricas.Metricas
+	var observador models.Observador // nil (y no un *Metricas nil) sin métricas
+	if cfg.MetricsAddr != "" {
+		met = metricas.Nuevas()
+		met.ObservarBase(st)
+		observador = met
+	}
 	tokens, err := models.NewTokens(models.ConfigTokens{
 		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
 	}, reloj)
@@ -72,6 +83,7 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 	auth, err := models.NewAuth(st, tokens, models.ConfigAuth{
 		AccesoTTL: cfg.AccesoTTL(), RefreshTTL: cfg.RefreshTTL(), SesionMax: cfg.SesionMax(), Gracia: cfg.Gracia(),
 		MaxFallos: cfg.LoginMaxFailed, Bloqueo: cfg.Bloqueo(), CostoHash: cfg.PasswordHashCost, Now: reloj,
+		Observador: observador,
 	})
 	if err != nil {
 		return nil, err
@@ -90,8 +102,8 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 		}
 		return nil, fmt.Errorf("no se pudo preparar la cuenta de administración: %w", err)
 	}
-	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version})
-	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, PasswordGenerada: generada, log: log}, nil
+	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version, Metricas: met})
+	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, PasswordGenerada: generada, log: log}, nil
 }
 
 // Mantener borra cada intervalo la lista negra y las sesiones vencidas y
