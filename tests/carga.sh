@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Carga con wrk contra una o más instancias ya arrancadas (misma base):
+#
+#   API_USER=api_user API_PASSWORD='…' bash tests/carga.sh http://127.0.0.1:8000 [http://127.0.0.1:8001 …]
+#
+# Mide GET /solicitud/{id} y POST /solicitud/ repartiendo CONEXIONES (32 por
+# defecto) entre las instancias durante DURACION (10s), un wrk por instancia
+# a la vez, y suma las peticiones por segundo. Necesita wrk, curl y jq
+# (apt-get install wrk curl jq). Solo apunta a direcciones de esta máquina.
+set -euo pipefail
+[ $# -ge 1 ] || { echo "uso: $0 URL [URL…]"; exit 2; }
+cd "$(dirname "$0")/carga"
+conexiones=${CONEXIONES:-32}
+duracion=${DURACION:-10s}
+n=$#
+por_instancia=$(( (conexiones + n - 1) / n ))
+export TOKEN SALIDA
+TOKEN=$(curl -fsS -X POST "$1/auth/login" -H 'Content-Type: application/json' \
+  -d "$(jq -n --arg u "${API_USER:-api_user}" --arg p "${API_PASSWORD:?defina API_PASSWORD}" '{username:$u,password:$p}')" |
+  jq -r .datos.accessToken)
+SALIDA=$(date -u -d '+30 days' +%Y-%m-%dT09:00:00Z)
+id=$(curl -fsS -X POST "$1/solicitud/" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"origen\":\"Oficina central\",\"destino\":\"Juzgado\",\"fechaSalida\":\"$SALIDA\",\"motivo\":\"Carga\",\"pasajeros\":1}" | jq -r .datos.id)
+
+correr() { # nombre, ruta, script
+  local salida total=0
+  salida=$(mktemp -d)
+  local i=0
+  for base in "${URLS[@]}"; do
+    wrk -t1 -c"$por_instancia" -d"$duracion" --latency -s "$3" "$base$2" >"$salida/$i.txt" 2>&1 &
+    i=$((i + 1))
+  done
+  wait
+  echo "== $1 ($n instancia(s), $conexiones conexiones, $duracion)"
+  for f in "$salida"/*.txt; do
+    grep -E 'Requests/sec|Latency |50%|99%|Non-2xx|Socket errors' "$f" | sed 's/^/   /'
+    r=$(awk '/Requests\/sec/ {print $2}' "$f")
+    total=$(awk -v a="$total" -v b="$r" 'BEGIN {print a + b}')
+  done
+  echo "   total: $total peticiones/s"
+  rm -rf "$salida"
+}
+URLS=("$@")
+correr "GET /solicitud/$id" "/solicitud/$id" get.lua
+correr "POST /solicitud/" "/solicitud/" post_solicitud.lua
