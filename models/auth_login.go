@@ -124,7 +124,7 @@ func (a *Auth) emitirPar(u *Usuario, ses *Sesion, rt *RefreshToken) (*ParTokens,
 	}, nil
 }
 
-// reservarIntento gasta un intento del cupo de clave (PoliticaBloqueo.Reservar)
+// reservarIntento gasta un intento del cupo de clave (ver PoliticaBloqueo)
 // en su propia transacción de escritura, antes de comprobar nada.
 // Error: DEMASIADAS_SOLICITUDES.
 func (a *Auth) reservarIntento(ctx context.Context, clave string) error {
