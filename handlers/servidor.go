@@ -26,6 +26,9 @@ type Deps struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 	Version string
+	// Cupo es el presupuesto por IP de /auth/* (en memoria o en la base:
+	// lo elige la raíz de composición); nil lo lleva en memoria.
+	Cupo middleware.Cupo
 }
 
 // API agrupa los manejadores y lo que necesitan.
@@ -47,6 +50,10 @@ func NewServer(d Deps) *echo.Echo {
 	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
 	if a.loc == nil {
 		a.loc = time.UTC
+	}
+
+	if d.Cupo == nil {
+		d.Cupo = middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)
 	}
 
 	e := echo.New()
@@ -72,7 +79,7 @@ func NewServer(d Deps) *echo.Echo {
 		}))
 	}
 	e.Use(middleware.SinCache("/auth/"),
-		middleware.LimitarPrefijo("/auth/", middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)),
+		middleware.LimitarPrefijo("/auth/", d.Cupo),
 		limiteCuerpo(d.Config.BodyLimitBytes))
 
 	auth := middleware.Autenticar(d.Auth)
