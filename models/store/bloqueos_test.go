@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 
 	"solicitud-transporte/models"
 )
@@ -37,7 +38,7 @@ func abrirConReloj(t *testing.T) (*Store, *relojStore) {
 func filaBloqueo(t *testing.T, s *Store, clave string) models.BloqueoLogin {
 	t.Helper()
 	var b models.BloqueoLogin
-	if err := s.leer(context.Background()).Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
+	if err := s.r.WithContext(context.Background()).Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -46,7 +47,7 @@ func filaBloqueo(t *testing.T, s *Store, clave string) models.BloqueoLogin {
 func contarAuditoria(t *testing.T, s *Store, evento models.Evento) int64 {
 	t.Helper()
 	var n int64
-	if err := s.leer(context.Background()).Model(&models.RegistroAuditoria{}).Where("evento = ?", evento).Count(&n).Error; err != nil {
+	if err := s.r.WithContext(context.Background()).Model(&models.RegistroAuditoria{}).Where("evento = ?", evento).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -242,7 +243,9 @@ func TestBloqueoComoElModelo(t *testing.T) {
 					m.liberar()
 				case 4:
 					op = "éxito"
-					if err := s.w.Where("clave = ?", clave).Delete(&models.BloqueoLogin{}).Error; err != nil {
+					if err := s.escribir(ctx, func(tx *gorm.DB) error {
+						return tx.Where("clave = ?", clave).Delete(&models.BloqueoLogin{}).Error
+					}); err != nil {
 						t.Fatal(err)
 					}
 					m.b = nil
