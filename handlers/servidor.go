@@ -29,6 +29,9 @@ type Deps struct {
 	Version string
 	// Metricas, si no es nil, cuenta y mide cada petición (METRICS_ADDR).
 	Metricas *metricas.Metricas
+	// Cupo es el presupuesto por IP de /auth/* (en memoria o en la base:
+	// lo elige la raíz de composición); nil lo lleva en memoria.
+	Cupo middleware.Cupo
 }
 
 // API agrupa los manejadores y lo que necesitan.
@@ -50,6 +53,10 @@ func NewServer(d Deps) *echo.Echo {
 	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
 	if a.loc == nil {
 		a.loc = time.UTC
+	}
+
+	if d.Cupo == nil {
+		d.Cupo = middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)
 	}
 
 	e := echo.New()
@@ -80,7 +87,7 @@ func NewServer(d Deps) *echo.Echo {
 		}))
 	}
 	e.Use(middleware.SinCache("/auth/"),
-		middleware.LimitarPrefijo("/auth/", middleware.NewLimitador(d.Config.RateLimitAuthPerMinute, d.Now)),
+		middleware.LimitarPrefijo("/auth/", d.Cupo),
 		limiteCuerpo(d.Config.BodyLimitBytes))
 
 	auth := middleware.Autenticar(d.Auth)

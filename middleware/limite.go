@@ -1,7 +1,7 @@
 package middleware
 
 import (
-	"math"
+	"context"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -14,19 +14,27 @@ import (
 	"solicitud-transporte/models"
 )
 
-// Limitador limita por clave (la IP del cliente) a porMinuto peticiones por
-// minuto con ráfagas de hasta porMinuto: un cubo de fichas llevado como GCRA,
-// es decir, guardando por clave solo el instante teórico en que el cubo
-// vuelve a estar lleno (aritmética entera, sin errores de redondeo). Vive en
-// memoria de esta instancia; con varias instancias cada una limita por su
-// cuenta.
+// Cupo es el presupuesto de peticiones por clave (la IP del cliente) de
+// RATE_LIMIT_AUTH_PER_MINUTE (models.LimiteTasa). Hay dos: Limitador, en la
+// memoria de esta instancia (SQLite: un solo proceso, y sin una escritura
+// por petición en su escritor único), y el de la base (store.CupoTasa), uno
+// para todas las instancias que la comparten (PostgreSQL). La raíz de
+// composición elige.
+type Cupo interface {
+	// Tomar gasta una petición del presupuesto de clave. Un error es que el
+	// presupuesto no se pudo consultar (la base no respondió): ni pasa ni se
+	// niega.
+	Tomar(ctx context.Context, clave string) (models.DecisionTasa, error)
+}
+
+// Limitador es el Cupo en memoria: guarda por clave el tat de
+// models.LimiteTasa. Con varias instancias cada una limita por su cuenta.
 type Limitador struct {
-	mu        sync.Mutex
-	capacidad int
-	intervalo time.Duration // lo que tarda en volver una ficha
-	lleno     map[string]time.Time
-	now       func() time.Time
-	limpieza  time.Time
+	mu       sync.Mutex
+	limite   models.LimiteTasa
+	tat      map[string]int64
+	now      func() time.Time
+	limpieza time.Time
 }
 
 // NewLimitador crea un limitador de porMinuto peticiones por minuto.
@@ -34,30 +42,20 @@ func NewLimitador(porMinuto int, now func() time.Time) *Limitador {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limitador{
-		capacidad: porMinuto, intervalo: time.Minute / time.Duration(porMinuto),
-		lleno: map[string]time.Time{}, now: now, limpieza: now(),
-	}
+	return &Limitador{limite: models.NuevoLimiteTasa(porMinuto), tat: map[string]int64{}, now: now, limpieza: now()}
 }
 
-// Tomar gasta una ficha de clave. Devuelve si pasa, cuántas quedan y, si no
-// pasa, cuánto falta para que pase una.
-func (l *Limitador) Tomar(clave string) (ok bool, restantes int, espera time.Duration) {
+// Tomar gasta una ficha de clave; nunca falla.
+func (l *Limitador) Tomar(_ context.Context, clave string) (models.DecisionTasa, error) {
 	ahora := l.now()
+	v := l.limite.En(ahora)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.limpiar(ahora)
-	lleno := l.lleno[clave]
-	if lleno.Before(ahora) {
-		lleno = ahora
-	}
-	nuevo := lleno.Add(l.intervalo)
-	tope := ahora.Add(time.Duration(l.capacidad) * l.intervalo)
-	if nuevo.After(tope) {
-		return false, 0, nuevo.Sub(tope)
-	}
-	l.lleno[clave] = nuevo
-	return true, int(tope.Sub(nuevo) / l.intervalo), 0
+	previo := l.tat[clave]
+	tat := v.Paso(previo)
+	l.tat[clave] = tat
+	return l.limite.Decidir(v, previo, tat), nil
 }
 
 // limpiar olvida, como mucho una vez por minuto, las claves cuyo cubo ya
@@ -67,40 +65,51 @@ func (l *Limitador) limpiar(ahora time.Time) {
 		return
 	}
 	l.limpieza = ahora
-	for k, t := range l.lleno {
-		if !t.After(ahora) {
-			delete(l.lleno, k)
+	n := ahora.UnixNano()
+	for k, tat := range l.tat {
+		if tat <= n {
+			delete(l.tat, k)
 		}
 	}
 }
 
-// LimitarPrefijo aplica el limitador por IP del cliente a las rutas que
-// empiezan con prefijo, con X-RateLimit-Limit y X-RateLimit-Remaining en cada
+// LimitarPrefijo aplica el cupo por IP del cliente a las rutas que empiezan
+// con prefijo, con X-RateLimit-Limit y X-RateLimit-Remaining en cada
 // respuesta y DEMASIADAS_SOLICITUDES (con los segundos de espera) al pasarse.
-func LimitarPrefijo(prefijo string, l *Limitador) echo.MiddlewareFunc {
-	limite := strconv.Itoa(l.capacidad)
+//
+// Si el cupo no se puede consultar (la base compartida no responde), la
+// petición es 503 SERVICIO_NO_DISPONIBLE sin cabeceras X-RateLimit-*: no se
+// deja pasar sin límite (todo /auth/* necesita la base de todos modos, así
+// que abrir la puerta no ganaría nada) ni se inventa una cuenta. El error
+// lleva la causa, y el manejador central registra los 5xx.
+func LimitarPrefijo(prefijo string, c Cupo) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
+		return func(ctx echo.Context) error {
 			// Las preflight CORS las manda el navegador solo: no gastan cupo.
-			if !strings.HasPrefix(c.Request().URL.Path, prefijo) || c.Request().Method == http.MethodOptions {
-				return next(c)
+			if !strings.HasPrefix(ctx.Request().URL.Path, prefijo) || ctx.Request().Method == http.MethodOptions {
+				return next(ctx)
 			}
-			ok, restantes, espera := l.Tomar(claveCliente(c.RealIP()))
-			h := c.Response().Header()
-			h.Set("X-RateLimit-Limit", limite)
-			h.Set("X-RateLimit-Remaining", strconv.Itoa(restantes))
-			if !ok {
-				seg := int(math.Ceil(espera.Seconds()))
-				if seg < 1 {
-					seg = 1
+			d, err := c.Tomar(ctx.Request().Context(), claveCliente(ctx.RealIP()))
+			if err != nil {
+				if models.CodigoDe(err) == models.CodigoServicioNoDisponible {
+					return err
 				}
+				return &models.Error{Codigo: models.CodigoServicioNoDisponible,
+					Detalle: "No se pudo comprobar el límite de peticiones. Intente de nuevo en unos segundos.", Err: err}
+			}
+			limite := strconv.Itoa(d.Limite)
+			h := ctx.Response().Header()
+			h.Set("X-RateLimit-Limit", limite)
+			h.Set("X-RateLimit-Remaining", strconv.Itoa(d.Restantes))
+			if !d.Permitida {
+				seg := d.ReintentarEn()
 				return &models.Error{
 					Codigo:       models.CodigoDemasiadasSolicitudes,
 					Detalle:      "Se superó el límite de " + limite + " peticiones por minuto. Intente de nuevo en " + strconv.Itoa(seg) + " segundo(s).",
 					ReintentarEn: seg,
 				}
 			}
-			return next(c)
+			return next(ctx)
 		}
 	}
 }

@@ -40,7 +40,7 @@ type AlmacenAuth interface {
 	// fallos de clave (ver Auth.Login).
 	ReservarIntento(ctx context.Context, clave string, p PoliticaBloqueo) error
 	LiberarIntento(ctx context.Context, clave string) error
-	RegistrarFallo(ctx context.Context, clave string, p PoliticaBloqueo, usuarioID *uint, evento Evento, detalle string) error
+	RegistrarFallo(ctx context.Context, clave string, p PoliticaBloqueo, usuarioID *uint, evento Evento, detalle string) (bloquea bool, err error)
 
 	// CrearSesion guarda una sesión nueva con su primer refresh token, borra
 	// los fallos de login de la cuenta y audita LOGIN_EXITOSO con detalle.
@@ -56,7 +56,8 @@ type AlmacenAuth interface {
 	// menos excepto, o todas) y audita LOGOUT con detalle(n); si detalle
 	// devuelve un error, no se revoca nada.
 	CerrarSesiones(ctx context.Context, actor *Actor, soloID, excepto string, detalle func(n int) (string, error)) error
-	// Purgar borra lista negra, sesiones y contadores de login vencidos.
+	// Purgar borra lista negra, sesiones, contadores de login vencidos y
+	// cupos por IP con el cubo lleno.
 	Purgar(ctx context.Context, p PoliticaBloqueo) (int64, error)
 }
 

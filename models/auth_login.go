@@ -126,7 +126,7 @@ func (a *Auth) emitirPar(u *Usuario, ses *Sesion, rt *RefreshToken) (*ParTokens,
 	}, nil
 }
 
-// reservarIntento gasta un intento del cupo de clave (PoliticaBloqueo.Reservar)
+// reservarIntento gasta un intento del cupo de clave (ver PoliticaBloqueo)
 // en su propia transacción de escritura, antes de comprobar nada.
 // Error: DEMASIADAS_SOLICITUDES.
 func (a *Auth) reservarIntento(ctx context.Context, clave string) error {
@@ -149,10 +149,8 @@ func (a *Auth) liberarIntento(ctx context.Context, clave string) error {
 // que la transacción del almacén se confirmó: un fallo que no quedó guardado
 // no cuenta.
 func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint, evento Evento, detalle string) error {
-	p := a.bloqueo()
-	var bloqueo bool
-	p.bloqueo = &bloqueo
-	if err := a.s.RegistrarFallo(ctx, clave, p, usuarioID, evento, detalle); err != nil {
+	bloqueo, err := a.s.RegistrarFallo(ctx, clave, a.bloqueo(), usuarioID, evento, detalle)
+	if err != nil {
 		return err
 	}
 	motivo := FalloCredenciales

@@ -6,65 +6,69 @@ import (
 )
 
 // PoliticaBloqueo es LOGIN_MAX_FAILED_ATTEMPTS y LOGIN_LOCKOUT_MINUTES: las
-// reglas que el almacén aplica a la fila BloqueoLogin de una identidad dentro
-// de su transacción.
+// reglas de la fila BloqueoLogin de una identidad. El almacén las aplica con
+// una sola sentencia condicional por paso (reservar, fallar, liberar), que la
+// base decide de forma atómica aunque lleguen intentos a la vez a varias
+// instancias; los valores que esa sentencia compara salen de En.
+//
+// Las reglas:
+//   - Reservar: cada intento gasta una unidad del cupo antes de comprobar la
+//     contraseña o el código. Así muchas peticiones simultáneas no pasan
+//     todas la comprobación antes de que se cuente ningún fallo: como mucho
+//     MaxFallos llegan a comprobarse. Se rechaza (DEMASIADAS_SOLICITUDES) si
+//     la identidad está bloqueada o si los intentos en curso ya agotaron el
+//     cupo. Una fila caducada (ver Desde) o con un bloqueo ya terminado
+//     empieza de cero.
+//   - Fallar: el intento reservado queda como fallo; si con él la cuenta
+//     llegó a MaxFallos y no estaba bloqueada, se bloquea hasta Hasta. Si un
+//     éxito simultáneo borró la fila, el fallo crea una con un fallo.
+//   - Liberar: devuelve una unidad reservada que no fue fallo.
+//   - Un éxito borra la fila.
 type PoliticaBloqueo struct {
 	MaxFallos int
 	Bloqueo   time.Duration
-	// bloqueo, si no es nil, recibe lo que decidió el último Fallar. Así
-	// Auth.RegistrarFallo sabe, una vez confirmada la transacción del
-	// almacén, si ese fallo bloqueó la identidad (para el Observador).
-	bloqueo *bool
 }
 
-// Reservar gasta en b (la fila de clave; vacía si no existe) un intento del
-// cupo antes de comprobar la contraseña o el código. Así muchas peticiones
-// simultáneas no pasan todas la comprobación antes de que se cuente ningún
-// fallo: como mucho MaxFallos llegan a comprobarse. Un éxito borra la fila;
-// un fallo la deja y, si llegó al máximo, bloquea (Fallar).
-// Error: DEMASIADAS_SOLICITUDES si está bloqueada o si los intentos en curso
-// ya agotaron el cupo.
-func (p PoliticaBloqueo) Reservar(b *BloqueoLogin, clave string, ahora time.Time) error {
+// ValoresBloqueo son las reglas de PoliticaBloqueo en el instante Ahora, tal
+// como las compara la sentencia del almacén.
+type ValoresBloqueo struct {
+	MaxFallos int
+	Ahora     time.Time
+	// Desde: los fallos cuentan dentro de una ventana de la duración del
+	// bloqueo; una fila cuyo último fallo es anterior a Desde está caducada.
+	Desde time.Time
+	// Hasta es el fin de un bloqueo que empieza Ahora.
+	Hasta time.Time
+	// HastaPrimerFallo es bloqueado_hasta de una fila que nace con un fallo
+	// (un éxito simultáneo borró la reserva): Hasta si un solo fallo ya
+	// bloquea (MaxFallos 1), si no nil.
+	HastaPrimerFallo *time.Time
+}
+
+// En devuelve los valores de p en el instante ahora.
+func (p PoliticaBloqueo) En(ahora time.Time) ValoresBloqueo {
+	v := ValoresBloqueo{MaxFallos: p.MaxFallos, Ahora: ahora, Desde: ahora.Add(-p.Bloqueo), Hasta: ahora.Add(p.Bloqueo)}
+	if p.MaxFallos <= 1 {
+		v.HastaPrimerFallo = &v.Hasta
+	}
+	return v
+}
+
+// Rechazo es el error de una reserva rechazada, según la fila b tal como
+// quedó (vacía si ya no existe): bloqueada, con los segundos que faltan, o
+// con el cupo gastado por intentos en curso.
+func (p PoliticaBloqueo) Rechazo(b *BloqueoLogin, ahora time.Time) error {
 	if b.BloqueadoHasta != nil && b.BloqueadoHasta.After(ahora) {
 		return errBloqueado(*b.BloqueadoHasta, ahora)
 	}
-	if b.Clave == "" || p.caducado(b, ahora) {
-		*b = BloqueoLogin{Clave: clave}
-	}
-	if b.Fallos >= p.MaxFallos {
-		return &Error{Codigo: CodigoDemasiadasSolicitudes, ReintentarEn: 5,
-			Detalle: "Hay demasiados intentos en curso para esta cuenta. Intente de nuevo en unos segundos."}
-	}
-	b.Fallos++
-	b.UltimoFallo = ahora
-	return nil
+	return &Error{Codigo: CodigoDemasiadasSolicitudes, ReintentarEn: 5,
+		Detalle: "Hay demasiados intentos en curso para esta cuenta. Intente de nuevo en unos segundos."}
 }
 
-// Fallar da por fallido en b el intento reservado y devuelve si con él se
-// llegó a MaxFallos: entonces b queda bloqueada por Bloqueo.
-func (p PoliticaBloqueo) Fallar(b *BloqueoLogin, clave string, ahora time.Time) (bloquea bool) {
-	if b.Clave == "" { // un éxito simultáneo borró la fila
-		*b = BloqueoLogin{Clave: clave, Fallos: 1, UltimoFallo: ahora}
-	}
-	bloquea = b.Fallos >= p.MaxFallos && b.BloqueadoHasta == nil
-	if bloquea {
-		b.BloqueadoHasta = ptr(ahora.Add(p.Bloqueo))
-	}
-	if p.bloqueo != nil {
-		*p.bloqueo = bloquea
-	}
-	return bloquea
-}
-
-// DetalleBloqueo es el detalle de auditoría de CUENTA_BLOQUEADA.
-func (p PoliticaBloqueo) DetalleBloqueo(b *BloqueoLogin) string {
-	return fmt.Sprintf("%d intentos fallidos; bloqueada %d minuto(s)", b.Fallos, int(p.Bloqueo/time.Minute))
-}
-
-// caducado: los fallos cuentan dentro de una ventana de la duración del
-// bloqueo, y un bloqueo terminado empieza de cero.
-func (p PoliticaBloqueo) caducado(b *BloqueoLogin, ahora time.Time) bool {
-	return b.UltimoFallo.Add(p.Bloqueo).Before(ahora) || (b.BloqueadoHasta != nil && !b.BloqueadoHasta.After(ahora))
+// DetalleBloqueo es el detalle de auditoría de CUENTA_BLOQUEADA, con los
+// fallos que llevaba la cuenta al bloquearse.
+func (p PoliticaBloqueo) DetalleBloqueo(fallos int) string {
+	return fmt.Sprintf("%d intentos fallidos; bloqueada %d minuto(s)", fallos, int(p.Bloqueo/time.Minute))
 }
 
 // claveBloqueo es la identidad que acumula fallos: la cuenta si el

@@ -6,12 +6,32 @@ import (
 	"testing"
 	"time"
 
+	"solicitud-transporte/cmd/server/aplicacion"
 	"solicitud-transporte/models"
 )
 
+// cuposPorIP son las dos formas del presupuesto por IP (API.md §4.8): en la
+// memoria del proceso (SQLite) y en la base (PostgreSQL; aquí forzada sobre
+// SQLite). Contestan igual.
+var cuposPorIP = []struct {
+	nombre   string
+	opciones []aplicacion.Opcion
+}{
+	{"en memoria", nil},
+	{"en la base", []aplicacion.Opcion{aplicacion.ConCupoEnBase()}},
+}
+
 func TestLimiteDeTasa(t *testing.T) {
 	t.Parallel()
-	env := nuevoEntorno(t, func(c *configT) { c.RateLimitAuthPerMinute = 3 })
+	for _, cupo := range cuposPorIP {
+		t.Run(cupo.nombre, func(t *testing.T) {
+			t.Parallel()
+			probarLimiteDeTasa(t, nuevoEntornoCon(t, cupo.opciones, func(c *configT) { c.RateLimitAuthPerMinute = 3 }))
+		})
+	}
+}
+
+func probarLimiteDeTasa(t *testing.T, env *entorno) {
 	mal := map[string]string{"username": "x", "password": "y"}
 	for i, quedan := range []string{"2", "1", "0"} {
 		r := env.hacer(peticion{metodo: "POST", ruta: "/auth/login", cuerpo: mal})

@@ -89,10 +89,19 @@ type entorno struct {
 
 	// metricas es el registro de Prometheus; nil sin METRICS_ADDR.
 	metricas *metricas.Metricas
+	// opciones son las de aplicacion.Nueva, también al reiniciar.
+	opciones []aplicacion.Opcion
 }
 
 // nuevoEntorno arma el entorno; ajustar puede cambiar la configuración.
 func nuevoEntorno(t testing.TB, ajustar ...func(*config.Config)) *entorno {
+	t.Helper()
+	return nuevoEntornoCon(t, nil, ajustar...)
+}
+
+// nuevoEntornoCon es nuevoEntorno con opciones de la raíz de composición
+// (por ejemplo aplicacion.ConCupoEnBase).
+func nuevoEntornoCon(t testing.TB, opciones []aplicacion.Opcion, ajustar ...func(*config.Config)) *entorno {
 	t.Helper()
 	cfg := configPrueba(t, t.TempDir())
 	for _, f := range ajustar {
@@ -101,7 +110,7 @@ func nuevoEntorno(t testing.TB, ajustar ...func(*config.Config)) *entorno {
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("config de prueba: %v", err)
 	}
-	env := &entorno{t: t, cfg: cfg, reloj: &reloj{t: time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{}, logMu: &sync.Mutex{}}
+	env := &entorno{t: t, cfg: cfg, reloj: &reloj{t: time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{}, logMu: &sync.Mutex{}, opciones: opciones}
 	env.arrancar()
 	return env
 }
@@ -123,7 +132,7 @@ func (env *entorno) arrancar() {
 	t := env.t
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(escritorSeguro{env.logMu, env.logs}, nil))
-	app, err := aplicacion.Nueva(context.Background(), env.cfg, env.reloj.Now, log, "test")
+	app, err := aplicacion.Nueva(context.Background(), env.cfg, env.reloj.Now, log, "test", env.opciones...)
 	if err != nil {
 		t.Fatalf("armar la aplicación: %v", err)
 	}

@@ -19,7 +19,7 @@ import (
 func (env *entorno) otraInstancia() *echo.Echo {
 	env.t.Helper()
 	log := slog.New(slog.NewTextHandler(escritorSeguro{env.logMu, env.logs}, nil))
-	app, err := aplicacion.Nueva(context.Background(), env.cfg, env.reloj.Now, log, "test-b")
+	app, err := aplicacion.Nueva(context.Background(), env.cfg, env.reloj.Now, log, "test-b", env.opciones...)
 	if err != nil {
 		env.t.Fatalf("segunda instancia: %v", err)
 	}

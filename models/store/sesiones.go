@@ -224,8 +224,9 @@ func (s *Store) RevocarSesionesUsuario(ctx context.Context, actor *models.Actor,
 }
 
 // Purgar borra lo que ya no sirve: filas de la lista negra cuyo último token
-// ya expiró, sesiones terminadas (con sus refresh tokens) y contadores de
-// login más viejos que p.Bloqueo. Devuelve cuántas filas borró.
+// ya expiró, sesiones terminadas (con sus refresh tokens), contadores de
+// login más viejos que p.Bloqueo y cupos por IP con el cubo ya lleno
+// (CupoTasa). Devuelve cuántas filas borró.
 func (s *Store) Purgar(ctx context.Context, p models.PoliticaBloqueo) (int64, error) {
 	ahora := s.now()
 	var total int64
@@ -236,6 +237,7 @@ func (s *Store) Purgar(ctx context.Context, p models.PoliticaBloqueo) (int64, er
 			tx.Where("sesion_id IN (?)", vencidas).Delete(&models.RefreshToken{}),
 			tx.Where("expira_en <= ?", ahora).Delete(&models.Sesion{}),
 			tx.Where("(bloqueado_hasta IS NULL OR bloqueado_hasta <= ?) AND ultimo_fallo <= ?", ahora, ahora.Add(-p.Bloqueo)).Delete(&models.BloqueoLogin{}),
+			purgarCupos(tx, ahora),
 		}
 		for _, p := range pasos {
 			if p.Error != nil {

@@ -16,6 +16,7 @@ import (
 	"solicitud-transporte/config"
 	"solicitud-transporte/handlers"
 	"solicitud-transporte/handlers/metricas"
+	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
 )
@@ -47,18 +48,34 @@ func AbrirStore(ctx context.Context, cfg *config.Config, reloj func() time.Time)
 	})
 }
 
+// Opcion ajusta lo que Nueva arma más allá de la configuración.
+type Opcion func(*opciones)
+
+type opciones struct {
+	cupoEnBase bool
+}
+
+// ConCupoEnBase lleva el presupuesto por IP de /auth/* en la base también
+// con SQLite, como con PostgreSQL. Es para las pruebas: con SQLite hay un
+// solo proceso y el límite en memoria ahorra una escritura por petición.
+func ConCupoEnBase() Opcion { return func(o *opciones) { o.cupoEnBase = true } }
+
 // Nueva arma la aplicación: abre la base, crea los servicios, asegura la
 // cuenta de administración (API_USER) y construye el router. reloj nil usa
 // time.Now.
-func Nueva(ctx context.Context, cfg *config.Config, reloj func() time.Time, log *slog.Logger, version string) (*Aplicacion, error) {
+func Nueva(ctx context.Context, cfg *config.Config, reloj func() time.Time, log *slog.Logger, version string, opcs ...Opcion) (*Aplicacion, error) {
 	if reloj == nil {
 		reloj = time.Now
+	}
+	var o opciones
+	for _, f := range opcs {
+		f(&o)
 	}
 	st, err := AbrirStore(ctx, cfg, reloj)
 	if err != nil {
 		return nil, err
 	}
-	app, err := componer(ctx, cfg, st, reloj, log, version)
+	app, err := componer(ctx, cfg, st, reloj, log, version, o)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -66,7 +83,7 @@ func Nueva(ctx context.Context, cfg *config.Config, reloj func() time.Time, log 
 	return app, nil
 }
 
-func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj func() time.Time, log *slog.Logger, version string) (*Aplicacion, error) {
+func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj func() time.Time, log *slog.Logger, version string, o opciones) (*Aplicacion, error) {
 	var met *metricas.Metricas
 	var observador models.Observador // nil (y no un *Metricas nil) sin métricas
 	if cfg.MetricsAddr != "" {
@@ -74,6 +91,7 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 		met.ObservarBase(st)
 		observador = met
 	}
+
 	tokens, err := models.NewTokens(models.ConfigTokens{
 		Secreto: []byte(cfg.JWTSecret), Algoritmo: cfg.JWTAlgorithm, Emisor: cfg.JWTIssuer, Audiencia: cfg.JWTAudience,
 	}, reloj)
@@ -102,8 +120,20 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 		}
 		return nil, fmt.Errorf("no se pudo preparar la cuenta de administración: %w", err)
 	}
-	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version, Metricas: met})
+	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version,
+		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o)})
 	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, PasswordGenerada: generada, log: log}, nil
+}
+
+// cupoAuth elige dónde vive el presupuesto por IP de /auth/* (API.md §4.8):
+// con PostgreSQL, en la base, uno por cliente para todas las instancias
+// (§10); con SQLite, en memoria (un solo proceso, y sin una escritura por
+// petición en el escritor único), salvo ConCupoEnBase.
+func cupoAuth(cfg *config.Config, st *store.Store, reloj func() time.Time, o opciones) middleware.Cupo {
+	if cfg.DBDriver == "postgres" || o.cupoEnBase {
+		return store.NewCupoTasa(st, cfg.RateLimitAuthPerMinute)
+	}
+	return middleware.NewLimitador(cfg.RateLimitAuthPerMinute, reloj)
 }
 
 // Mantener borra cada intervalo la lista negra y las sesiones vencidas y
