@@ -29,8 +29,7 @@ func (env *entorno) otraInstancia() *echo.Echo {
 
 // TestVariasInstancias (§10): dos instancias sobre una base contestan como
 // una. Corre sobre PostgreSQL (TEST_DATABASE_URL), que es como se despliegan
-// varias instancias; con SQLite corre lo que también vale para dos procesos
-// sobre un mismo archivo, y el límite por IP (en memoria con SQLite) se salta.
+// varias instancias, y también sobre SQLite (dos procesos sobre un archivo).
 func TestVariasInstancias(t *testing.T) {
 	t.Parallel()
 	t.Run("logout en una es TOKEN_REVOCADO en la otra", func(t *testing.T) {
@@ -45,10 +44,9 @@ func TestVariasInstancias(t *testing.T) {
 	})
 	t.Run("el límite por IP es uno solo entre las dos", func(t *testing.T) {
 		t.Parallel()
-		env := nuevoEntorno(t, func(c *configT) { c.RateLimitAuthPerMinute = 5 })
-		if env.cfg.DBDriver != "postgres" {
-			t.Skip("con SQLite el límite por IP vive en la memoria de cada proceso (§10: varias instancias van sobre PostgreSQL)")
-		}
+		// Con PostgreSQL el cupo vive en la base por configuración; con SQLite
+		// se pide (allí lo normal es un solo proceso, con el cupo en memoria).
+		env := nuevoEntornoCon(t, []aplicacion.Opcion{aplicacion.ConCupoEnBase()}, func(c *configT) { c.RateLimitAuthPerMinute = 5 })
 		b := env.otraInstancia()
 		for i := range 5 {
 			en := []*echo.Echo{nil, b}[i%2]
