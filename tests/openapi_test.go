@@ -129,6 +129,10 @@ func TestOpenAPIServido(t *testing.T) {
 		if r.status != 200 || len(r.cuerpo) < 1000 {
 			t.Fatalf("GET /docs/%s: status %d, %d bytes", recurso, r.status, len(r.cuerpo))
 		}
+		// Swagger UI 5 es la primera que entiende OpenAPI 3.1.
+		if recurso == "swagger-ui-bundle.js" && !strings.Contains(string(r.cuerpo), "isOAS31") {
+			t.Fatalf("GET /docs/%s: la Swagger UI embebida no entiende OpenAPI 3.1", recurso)
+		}
 	}
 	env.hacer(peticion{metodo: "GET", ruta: "/docs/no-existe.js"}).esperar(t, 404, "NO_ENCONTRADO")
 	env.hacer(peticion{metodo: "GET", ruta: "/docsx"}).esperar(t, 404, "NO_ENCONTRADO")
