@@ -12,7 +12,7 @@ import (
 	"github.com/swaggest/swgui/v5emb"
 )
 
-// OpenAPI es el documento OpenAPI 3 de la API (API.md §9), en español. Las
+// OpenAPI es el documento OpenAPI 3.1 de la API (API.md §9), en español. Las
 // pruebas de tests/ validan cada respuesta contra él y comprueban que cubre
 // exactamente las rutas de NewServer.
 //

@@ -3,8 +3,6 @@ package tests
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,8 +17,10 @@ import (
 	"solicitud-transporte/handlers"
 )
 
-// contrato es el documento OpenAPI cargado una vez por binario de pruebas,
-// con su router para encontrar la operación de cada petición.
+// contrato es el documento OpenAPI cargado una vez por binario de pruebas
+// por kin-openapi, con su router para encontrar la operación de cada
+// petición. Cargarlo exige también que el documento cumpla el esquema
+// oficial de OpenAPI 3.1 (validadorDelDocumento).
 var contrato struct {
 	once   sync.Once
 	doc    *openapi3.T
@@ -30,6 +30,10 @@ var contrato struct {
 
 func cargarContrato() (*openapi3.T, routers.Router, error) {
 	contrato.once.Do(func() {
+		if _, err := validadorDelDocumento(); err != nil {
+			contrato.err = err
+			return
+		}
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(handlers.OpenAPI)
 		if err != nil {
@@ -46,13 +50,19 @@ func cargarContrato() (*openapi3.T, routers.Router, error) {
 	return contrato.doc, contrato.router, contrato.err
 }
 
-// validarContrato comprueba que la respuesta cumple el documento OpenAPI:
-// estado declarado para la operación, cabeceras y esquema del cuerpo. Las
-// rutas que el documento no tiene (404 y 405 de Echo, rutas añadidas por una
-// prueba) deben responder con el sobre de error genérico. Devuelve un texto
-// vacío si todo cumple.
+// validarContrato comprueba que la respuesta cumple el documento OpenAPI.
+// kin-openapi encuentra la operación (ruta y parámetros) y comprueba que el
+// estado está declarado y las cabeceras; el cuerpo lo valida el validador
+// estricto de JSON Schema 2020-12 contra el esquema de esa operación, estado
+// y tipo de contenido. Las rutas que el documento no tiene (404 y 405 de
+// Echo, rutas añadidas por una prueba) deben responder con el sobre de error
+// genérico. Devuelve un texto vacío si todo cumple.
 func validarContrato(req *http.Request, status int, header http.Header, cuerpo []byte) string {
-	doc, router, err := cargarContrato()
+	_, router, err := cargarContrato()
+	if err != nil {
+		return "documento OpenAPI inválido: " + err.Error()
+	}
+	estricto, err := validadorDelDocumento()
 	if err != nil {
 		return "documento OpenAPI inválido: " + err.Error()
 	}
@@ -68,9 +78,12 @@ func validarContrato(req *http.Request, status int, header http.Header, cuerpo [
 		ruta, params, err = router.FindRoute(r)
 	}
 	if err != nil {
-		return validarSobreError(doc, status, cuerpo)
+		if status < 400 {
+			return "respuesta de éxito en una ruta que el documento no tiene"
+		}
+		return estricto.validarSobreError(cuerpo)
 	}
-	opciones := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	opciones := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, ExcludeResponseBody: true}
 	// Mensajes cortos: dónde falla y por qué, sin volcar el esquema entero.
 	opciones.WithCustomSchemaErrorFunc(func(e *openapi3.SchemaError) string {
 		return fmt.Sprintf("en /%s: %s", strings.Join(e.JSONPointer(), "/"), e.Reason)
@@ -85,26 +98,7 @@ func validarContrato(req *http.Request, status int, header http.Header, cuerpo [
 	if err := openapi3filter.ValidateResponse(context.Background(), entrada); err != nil {
 		return err.Error()
 	}
-	return ""
-}
-
-// validarSobreError valida un cuerpo contra el esquema Error de components.
-func validarSobreError(doc *openapi3.T, status int, cuerpo []byte) string {
-	if status < 400 {
-		return "respuesta de éxito en una ruta que el documento no tiene"
-	}
-	var v any
-	if err := json.Unmarshal(cuerpo, &v); err != nil {
-		return "el cuerpo no es JSON: " + err.Error()
-	}
-	if err := doc.Components.Schemas["Error"].Value.VisitJSON(v); err != nil {
-		var se *openapi3.SchemaError
-		if errors.As(err, &se) {
-			return fmt.Sprintf("no cumple el esquema Error en /%s: %s", strings.Join(se.JSONPointer(), "/"), se.Reason)
-		}
-		return "no cumple el esquema Error: " + err.Error()
-	}
-	return ""
+	return estricto.validarRespuesta(ruta.Path, ruta.Method, status, header.Get("Content-Type"), cuerpo)
 }
 
 func esRutaDocs(ruta string) bool {

@@ -15,15 +15,18 @@ import (
 )
 
 // TestOpenAPIDocumentoValido carga el documento embebido y lo valida como
-// OpenAPI 3.
+// OpenAPI 3.1.
 func TestOpenAPIDocumentoValido(t *testing.T) {
 	t.Parallel()
 	doc, err := openapi3.NewLoader().LoadFromData(handlers.OpenAPI)
 	if err != nil {
 		t.Fatalf("cargar openapi.json: %v", err)
 	}
+	if !doc.IsOpenAPI31OrLater() {
+		t.Fatalf("openapi = %q, want 3.1.x", doc.OpenAPI)
+	}
 	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("openapi.json no es OpenAPI 3 válido: %v", err)
+		t.Fatalf("openapi.json no es OpenAPI 3.1 válido: %v", err)
 	}
 	if _, _, err := cargarContrato(); err != nil {
 		t.Fatalf("router del contrato: %v", err)
@@ -109,8 +112,8 @@ func TestOpenAPIServido(t *testing.T) {
 	var doc struct {
 		OpenAPI string `json:"openapi"`
 	}
-	if err := json.Unmarshal(r.cuerpo, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
-		t.Fatalf("GET /openapi.json no es un documento OpenAPI 3: %v %q", err, doc.OpenAPI)
+	if err := json.Unmarshal(r.cuerpo, &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
+		t.Fatalf("GET /openapi.json no es un documento OpenAPI 3.1: %v %q", err, doc.OpenAPI)
 	}
 	for _, ruta := range []string{"/docs", "/docs/"} {
 		r := env.hacer(peticion{metodo: "GET", ruta: ruta})
@@ -125,6 +128,10 @@ func TestOpenAPIServido(t *testing.T) {
 		r := env.hacer(peticion{metodo: "GET", ruta: "/docs/" + recurso})
 		if r.status != 200 || len(r.cuerpo) < 1000 {
 			t.Fatalf("GET /docs/%s: status %d, %d bytes", recurso, r.status, len(r.cuerpo))
+		}
+		// Swagger UI 5 es la primera que entiende OpenAPI 3.1.
+		if recurso == "swagger-ui-bundle.js" && !strings.Contains(string(r.cuerpo), "isOAS31") {
+			t.Fatalf("GET /docs/%s: la Swagger UI embebida no entiende OpenAPI 3.1", recurso)
 		}
 	}
 	env.hacer(peticion{metodo: "GET", ruta: "/docs/no-existe.js"}).esperar(t, 404, "NO_ENCONTRADO")
