@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"solicitud-transporte/models"
 )
@@ -11,11 +12,19 @@ import (
 // ReservarIntento gasta un intento del cupo de clave en una transacción que
 // lee y escribe su fila con p.Reservar (models.PoliticaBloqueo). Error:
 // DEMASIADAS_SOLICITUDES.
+//
+// La fila se crea vacía si falta y se lee con FOR UPDATE: en PostgreSQL,
+// dos intentos simultáneos de la misma clave (en una o en varias
+// instancias) se esperan en vez de contar uno solo.
 func (s *Store) ReservarIntento(ctx context.Context, clave string, p models.PoliticaBloqueo) error {
 	ahora := s.now()
 	return s.escribir(ctx, func(tx *gorm.DB) error {
-		var b models.BloqueoLogin
-		if err := tx.Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
+		vacia := models.BloqueoLogin{Clave: clave, UltimoFallo: ahora}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&vacia).Error; err != nil {
+			return err
+		}
+		b, err := filaBloqueo(tx, clave)
+		if err != nil {
 			return err
 		}
 		if err := p.Reservar(&b, clave, ahora); err != nil {
@@ -39,8 +48,8 @@ func (s *Store) LiberarIntento(ctx context.Context, clave string) error {
 func (s *Store) RegistrarFallo(ctx context.Context, clave string, p models.PoliticaBloqueo, usuarioID *uint, evento models.Evento, detalle string) error {
 	ahora := s.now()
 	return s.escribir(ctx, func(tx *gorm.DB) error {
-		var b models.BloqueoLogin
-		if err := tx.Where("clave = ?", clave).Limit(1).Find(&b).Error; err != nil {
+		b, err := filaBloqueo(tx, clave)
+		if err != nil {
 			return err
 		}
 		bloquea := p.Fallar(&b, clave, ahora)
@@ -55,4 +64,11 @@ func (s *Store) RegistrarFallo(ctx context.Context, clave string, p models.Polit
 		}
 		return nil
 	})
+}
+
+// filaBloqueo lee la fila de clave con FOR UPDATE (vacía si no está).
+func filaBloqueo(tx *gorm.DB, clave string) (models.BloqueoLogin, error) {
+	var b models.BloqueoLogin
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("clave = ?", clave).Limit(1).Find(&b).Error
+	return b, err
 }

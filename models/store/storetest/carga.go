@@ -1,5 +1,7 @@
-// Package storetest tiene datos de carga para las pruebas y los benchmarks
-// del store y de la API. Solo lo importan archivos _test.go.
+// Package storetest tiene lo que comparten las pruebas del store y de la
+// API: datos de carga para las pruebas y los benchmarks, y un esquema
+// PostgreSQL nuevo por prueba cuando TEST_DATABASE_URL está definida. Solo
+// lo importan archivos _test.go.
 package storetest
 
 import (
