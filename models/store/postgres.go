@@ -39,8 +39,9 @@ const reintentosPostgres = 3
 func abrirPostgres(ctx context.Context, o OpcionesStore) (*gorm.DB, int64, error) {
 	cc, err := pgx.ParseConfig(o.DSN)
 	if err != nil {
-		// pgx no incluye la contraseña en sus errores.
-		return nil, 0, fmt.Errorf("DB_DSN no es una URL de PostgreSQL válida: %w", err)
+		// El error de pgx puede repetir la URL, contraseña incluida si no
+		// la reconoce: no se muestra.
+		return nil, 0, errors.New("DB_DSN no es una URL de PostgreSQL válida (postgres://usuario:clave@host:5432/base?sslmode=…)")
 	}
 	cc.ConnectTimeout = o.Plazo
 	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
@@ -180,8 +181,9 @@ func traducirPostgres(err error) error {
 	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
-	if errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) || errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
+	if errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) {
 		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Err: err,
 			Detalle: "No se pudo conectar con la base de datos. Intente de nuevo en unos segundos."}
 	}
