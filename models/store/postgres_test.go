@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -312,5 +313,59 @@ func TestPlanConsultasPostgres(t *testing.T) {
 		if !usa || strings.Contains(plan, "Seq Scan on solicitudes") {
 			t.Errorf("%s no usa %s:\n%s", c.nombre, strings.Join(c.indices, " ni "), plan)
 		}
+	}
+}
+
+// TestInterbloqueoSeReintenta: dos escrituras que toman dos filas en orden
+// inverso se interbloquean; PostgreSQL aborta una (40P01), escribirPool la
+// repite entera y las dos terminan bien.
+func TestInterbloqueoSeReintenta(t *testing.T) {
+	t.Parallel()
+	soloPostgres(t)
+	s, err := Open(context.Background(), opcionesPrueba(t, 0, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for _, anio := range []int{1, 2} {
+		if err := s.escribir(context.Background(), func(tx *gorm.DB) error {
+			return tx.Create(&models.ContadorSolicitudes{Anio: anio}).Error
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var intentos atomic.Int32
+	var ambas sync.WaitGroup // las dos tienen su primera fila
+	ambas.Add(2)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, orden := range [][2]int{{1, 2}, {2, 1}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			primera := true
+			errs[i] = s.escribir(context.Background(), func(tx *gorm.DB) error {
+				intentos.Add(1)
+				for j, anio := range orden {
+					if err := tx.Model(&models.ContadorSolicitudes{}).Where("anio = ?", anio).
+						Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
+						return err
+					}
+					if j == 0 && primera {
+						primera = false
+						ambas.Done()
+						ambas.Wait()
+					}
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil {
+		t.Fatalf("errores = %v, %v; want las dos bien tras reintentar", errs[0], errs[1])
+	}
+	if n := intentos.Load(); n != 3 {
+		t.Fatalf("%d intentos, want 3 (uno repetido tras el interbloqueo)", n)
 	}
 }
