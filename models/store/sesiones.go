@@ -155,7 +155,13 @@ func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti str
 		if revocado > 0 {
 			return models.ErrTokenRevocado("El refresh token fue revocado. Inicie sesión nuevamente.")
 		}
-		if err := tx.Where("id = ? AND usuario_id = ?", sid, usuarioID).Take(ses).Error; err != nil {
+		// FOR UPDATE: los canjes de una misma sesión se esperan uno a otro,
+		// así el que llega segundo ve el refresh_actual que dejó el primero
+		// (la gracia lo compara). En PostgreSQL, sin él, el segundo leería la
+		// sesión de antes y tomaría un canje en gracia por una reutilización;
+		// en SQLite ya los serializa el único escritor.
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("id = ? AND usuario_id = ?", sid, usuarioID).Take(ses).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return models.ErrTokenInvalido(err)
 			}
