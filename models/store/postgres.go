@@ -45,6 +45,7 @@ func abrirPostgres(ctx context.Context, o OpcionesStore) (*gorm.DB, int64, error
 	}
 	cc.ConnectTimeout = o.Plazo
 	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+	_, sentenciaPropia := cc.RuntimeParams["statement_timeout"]
 	for clave, valor := range map[string]string{
 		"lock_timeout":                        ms(o.Plazo),
 		"statement_timeout":                   ms(2 * o.Plazo),
@@ -66,7 +67,14 @@ func abrirPostgres(ctx context.Context, o OpcionesStore) (*gorm.DB, int64, error
 	// Las migraciones van por un pool propio y breve: el bloqueo de sesión
 	// retiene una conexión mientras las demás migran, sea cual sea
 	// DB_MAX_CONNS.
-	mig := stdlib.OpenDB(*cc.Copy())
+	// Una migración sobre una tabla grande (crear un índice, comprobar
+	// una restricción) puede durar más que una sentencia de una petición:
+	// sin statement_timeout, salvo que la URL lo fije.
+	migCfg := cc.Copy()
+	if !sentenciaPropia {
+		migCfg.RuntimeParams["statement_timeout"] = "0"
+	}
+	mig := stdlib.OpenDB(*migCfg)
 	esquema, err := migraciones.Aplicar(ctx, mig, migraciones.Postgres)
 	mig.Close()
 	if err != nil {
