@@ -369,3 +369,67 @@ func TestInterbloqueoSeReintenta(t *testing.T) {
 		t.Fatalf("%d intentos, want 3 (uno repetido tras el interbloqueo)", n)
 	}
 }
+
+// TestBloqueoAjenoPostgres es TestEscritorTrasBloqueoAjeno en PostgreSQL:
+// otra sesión retiene la fila de un usuario más que DB_TIMEOUT. Las
+// escrituras sobre esa fila esperan el bloqueo (lock_timeout) y las que
+// esperan una conexión del pool (aquí, de una sola) esperan como mucho
+// DB_TIMEOUT: todas contestan SERVICIO_NO_DISPONIBLE a tiempo. Liberada la
+// fila, el mismo store escribe otra vez.
+func TestBloqueoAjenoPostgres(t *testing.T) {
+	t.Parallel()
+	soloPostgres(t)
+	const plazo = 300 * time.Millisecond
+	o := opcionesPrueba(t, plazo, nil)
+	o.MaxConexiones = 1
+	s, err := Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	u, err := s.CrearUsuario(context.Background(), nil, models.NuevoUsuario{Username: "bloqueado", Password: "clave-de-prueba-larga", Rol: models.RolSolicitante})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := &models.Actor{ID: 999, Username: "otro", Rol: models.RolAdmin}
+	ajeno, err := sql.Open("pgx", o.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ajeno.Close()
+	tx, err := ajeno.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("SELECT 1 FROM usuarios WHERE id = $1 FOR UPDATE", u.ID); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	duraciones := make(chan time.Duration, 4)
+	for i := range 4 {
+		go func() {
+			inicio := time.Now()
+			_, err := s.ActualizarUsuario(context.Background(), actor, u.ID, models.CambiosUsuario{Email: ptr(fmt.Sprintf("b%d@ejemplo.org", i))})
+			duraciones <- time.Since(inicio)
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; models.CodigoDe(err) != models.CodigoServicioNoDisponible {
+			t.Fatalf("escritura con la fila bloqueada: %v, want SERVICIO_NO_DISPONIBLE", err)
+		}
+		// Una espera del pool y una del bloqueo como mucho, más margen.
+		if d := <-duraciones; d > 2*plazo+700*time.Millisecond {
+			t.Fatalf("una escritura bloqueada tardó %v (DB_TIMEOUT = %v)", d, plazo)
+		}
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ActualizarUsuario(context.Background(), actor, u.ID, models.CambiosUsuario{Email: ptr("libre@ejemplo.org")}); err != nil {
+		t.Fatalf("escritura tras liberar la fila: %v", err)
+	}
+	if err := s.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping tras liberar la fila: %v", err)
+	}
+}
