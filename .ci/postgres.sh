@@ -27,14 +27,16 @@ runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/datos" -U postgres --pwfile=
   || { cat "$pg_dir/initdb.log"; exit 1; }
 # Ajustes de un servidor de pruebas desechable: sin fsync, más conexiones
 # (cada prueba abre su propio pool) y solo por loopback.
+# PG_CI_OPCIONES se exporta para volver a arrancarlo igual:
+#   runuser -u postgres -- "$PG_CI_BIN/pg_ctl" -D "$PG_CI_DIR/datos" -o "$PG_CI_OPCIONES" start
+pg_opciones="-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
 runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/datos" -l "$pg_dir/servidor.log" -w -t 60 \
-  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-  start >/dev/null || { cat "$pg_dir/servidor.log"; exit 1; }
+  -o "$pg_opciones" start >/dev/null || { cat "$pg_dir/servidor.log"; exit 1; }
 
 pg_parar() {
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/datos" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$pg_dir"
 }
 
-export PG_CI_BIN="$pg_bin" PG_CI_DIR="$pg_dir" PG_CI_PORT="$pg_port"
+export PG_CI_BIN="$pg_bin" PG_CI_DIR="$pg_dir" PG_CI_PORT="$pg_port" PG_CI_OPCIONES="$pg_opciones"
 export TEST_DATABASE_URL="postgres://postgres:${pg_pass}@127.0.0.1:${pg_port}/postgres?sslmode=disable"

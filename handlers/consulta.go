@@ -214,7 +214,10 @@ func (c *consulta) intervalo(obligatorio, inclusivo bool) models.Intervalo {
 			l := t.In(c.loc)
 			t = time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, c.loc).UTC()
 		case inclusivo:
-			t = t.Add(time.Nanosecond)
+			// El siguiente instante que las dos bases distinguen:
+			// PostgreSQL guarda microsegundos (un nanosegundo se perdería
+			// al redondear y el instante hasta quedaría fuera).
+			t = t.Add(time.Microsecond)
 		}
 		r.Hasta = &t
 	}

@@ -25,6 +25,7 @@ import (
 	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
+	"solicitud-transporte/models/store/storetest"
 )
 
 // reloj es un reloj de prueba que solo avanza cuando se le pide.
@@ -53,7 +54,8 @@ const (
 
 // configPrueba es la configuración por defecto de API.md §3, con lo propio de
 // las pruebas: bcrypt barato, límite de tasa alto (las pruebas de límite lo
-// bajan) y la base en dir.
+// bajan) y la base en dir, o en un esquema PostgreSQL nuevo si
+// TEST_DATABASE_URL está definida.
 func configPrueba(t testing.TB, dir string) *config.Config {
 	t.Helper()
 	cfg := &config.Config{
@@ -64,6 +66,11 @@ func configPrueba(t testing.TB, dir string) *config.Config {
 		APIUser: adminUser, APIPassword: adminPass, MFAIssuerName: "ONI_Justicia", MFAValidWindow: 1,
 		RateLimitAuthPerMinute: 100000, LoginMaxFailed: 5, LoginLockoutMinutes: 15,
 		BodyLimit: "1M", LogLevel: "info", LogFormat: "text", Timezone: "America/El_Salvador",
+	}
+	if storetest.URLPostgres() != "" {
+		// La misma suite sobre PostgreSQL: un esquema propio por prueba,
+		// abierto por la raíz de composición como en producción.
+		cfg.DBDriver, cfg.DBDSN = "postgres", storetest.EsquemaPostgres(t)
 	}
 	for _, u := range []struct {
 		dst *config.Unidad
@@ -76,7 +83,8 @@ func configPrueba(t testing.TB, dir string) *config.Config {
 	return cfg
 }
 
-// entorno es una API completa sobre un SQLite temporal, con reloj inyectado.
+// entorno es una API completa sobre una base temporal (SQLite o un esquema
+// PostgreSQL), con reloj inyectado.
 type entorno struct {
 	t     testing.TB
 	cfg   *config.Config

@@ -20,6 +20,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"solicitud-transporte/models/store/migraciones"
+	"solicitud-transporte/models/store/storetest"
 )
 
 // salidaSegura es un buffer que run escribe mientras la prueba lo lee.
@@ -226,5 +227,46 @@ func TestHostEscuchaSoloEnEsaDireccion(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", net.JoinHostPort("::1", strconv.Itoa(puerto)), time.Second); err == nil {
 		c.Close()
 		t.Fatal("con HOST=127.0.0.1 el servidor también acepta conexiones en [::1]")
+	}
+}
+
+// TestMigrarPostgres es TestMigrar sobre PostgreSQL (con TEST_DATABASE_URL):
+// migrar aplica las migraciones de postgres/ a un esquema vacío y dice la
+// versión, dos veces igual. Una base que no contesta es un error que no
+// muestra la contraseña del DSN.
+func TestMigrarPostgres(t *testing.T) {
+	dsn := storetest.EsquemaPostgres(t)
+	t.Chdir(t.TempDir())
+	for _, k := range []string{"APP_ENV", "API_USER", "API_PASSWORD"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("LOG_LEVEL", "error")
+	t.Setenv("DB_DRIVER", "postgres")
+	t.Setenv("DB_DSN", dsn)
+	t.Setenv("JWT_SECRET", "secreto-de-pruebas-de-al-menos-32-caracteres")
+
+	ultima, err := migraciones.Ultima(migraciones.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("esquema en la versión %d\n", ultima)
+	for i := range 2 {
+		var salida bytes.Buffer
+		if err := run(context.Background(), []string{"migrar"}, &salida); err != nil {
+			t.Fatalf("migrar (vez %d): %v", i+1, err)
+		}
+		if salida.String() != want {
+			t.Fatalf("migrar (vez %d) escribió %q, want %q", i+1, salida.String(), want)
+		}
+	}
+
+	const clave = "clave-que-no-debe-verse"
+	t.Setenv("DB_DSN", fmt.Sprintf("postgres://nadie:%s@127.0.0.1:%d/x?sslmode=disable", clave, puertoLibre(t)))
+	t.Setenv("DB_TIMEOUT", "1s")
+	var salida bytes.Buffer
+	err = run(context.Background(), []string{"migrar"}, &salida)
+	if err == nil || strings.Contains(err.Error(), clave) {
+		t.Fatalf("migrar sin base = %v, want un error sin la contraseña", err)
 	}
 }

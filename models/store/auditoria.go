@@ -28,7 +28,8 @@ func (s *Store) Auditar(ctx context.Context, evento models.Evento, usuarioID, ac
 
 // ListarAuditoria devuelve una página del registro, el más reciente primero.
 func (s *Store) ListarAuditoria(ctx context.Context, f models.FiltroAuditoria) (*models.Resultado[models.EntradaAuditoria], error) {
-	db := s.leer(ctx)
+	db, fin := s.leer(ctx)
+	defer fin()
 	q := db.Model(&models.RegistroAuditoria{})
 	if f.UsuarioID != nil {
 		q = q.Where("usuario_id = ?", *f.UsuarioID)

@@ -54,6 +54,9 @@ func (s *Store) ImportarSolicitudes(ctx context.Context, sols []models.Solicitud
 		}
 	}
 	return s.escribir(ctx, func(tx *gorm.DB) error {
+		for i := range sols {
+			sols[i].ID = 0 // los de un intento deshecho (ver escribir)
+		}
 		if len(sols) > 0 {
 			if err := tx.Omit(clause.Associations).CreateInBatches(sols, loteCarga).Error; err != nil {
 				return err

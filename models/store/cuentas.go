@@ -43,6 +43,7 @@ func (s *Store) CambiarPassword(ctx context.Context, actor *models.Actor, hash s
 // USUARIO_CREADO.
 func (s *Store) CrearAdmin(ctx context.Context, u *models.Usuario) error {
 	return s.escribir(ctx, func(tx *gorm.DB) error {
+		u.ID = 0 // el de un intento deshecho (ver escribir)
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}

@@ -5,26 +5,25 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"solicitud-transporte/models"
 )
 
-// abrirPrueba abre un store sobre un archivo temporal con el plazo dado.
+// abrirPrueba abre un store sobre una base nueva (ver opcionesPrueba) con
+// el plazo dado y devuelve también su DSN.
 func abrirPrueba(t *testing.T, plazo time.Duration) (*Store, string) {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "t.db")
-	s, err := Open(context.Background(), OpcionesStore{DSN: dsn, CostoHash: bcrypt.MinCost, Plazo: plazo})
+	o := opcionesPrueba(t, plazo, nil)
+	s, err := Open(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, dsn
+	return s, o.DSN
 }
 
 // crearN crea un usuario nuevo por llamada y devuelve el error.
@@ -41,6 +40,7 @@ func crearN(s *Store, n int) error {
 // segundo, sin reiniciar nada.
 func TestEscritorTrasBloqueoAjeno(t *testing.T) {
 	t.Parallel()
+	soloSQLite(t, "el bloqueo de escritura de todo el archivo es de SQLite (PostgreSQL: TestCaidaDePostgres en tests/)")
 	const plazo = 300 * time.Millisecond
 	for ronda := range 3 {
 		s, dsn := abrirPrueba(t, plazo)
@@ -97,6 +97,7 @@ func TestEscritorTrasBloqueoAjeno(t *testing.T) {
 // siguiente funciona.
 func TestEscritorDanadoSeDescarta(t *testing.T) {
 	t.Parallel()
+	soloSQLite(t, "la conexión única de escritura es de SQLite")
 	s, _ := abrirPrueba(t, time.Second)
 	if err := crearN(s, 0); err != nil {
 		t.Fatal(err)
@@ -135,6 +136,7 @@ func TestEscritorDanadoSeDescarta(t *testing.T) {
 // cierra.
 func TestEscritorNoSeDescartaPorReglas(t *testing.T) {
 	t.Parallel()
+	soloSQLite(t, "la conexión única de escritura es de SQLite")
 	s, _ := abrirPrueba(t, time.Second)
 	ctx := context.Background()
 	if err := crearN(s, 0); err != nil {

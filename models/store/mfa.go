@@ -144,8 +144,10 @@ func (s *Store) CompletarLoginMFA(ctx context.Context, jti string, expira time.T
 
 // TokenGastado dice si el jti está en la lista negra.
 func (s *Store) TokenGastado(ctx context.Context, jti string) (bool, error) {
+	db, fin := s.leer(ctx)
+	defer fin()
 	var n int64
-	if err := s.leer(ctx).Model(&models.TokenRevocado{}).Where("clave = ?", models.ClaveJTI(jti)).Count(&n).Error; err != nil {
+	if err := db.Model(&models.TokenRevocado{}).Where("clave = ?", models.ClaveJTI(jti)).Count(&n).Error; err != nil {
 		return false, traducir(err)
 	}
 	return n > 0, nil
@@ -178,8 +180,10 @@ func (s *Store) RestablecerMFA(ctx context.Context, actor *models.Actor, usuario
 
 // CodigosRecuperacionRestantes cuenta los códigos sin usar de un usuario.
 func (s *Store) CodigosRecuperacionRestantes(ctx context.Context, usuarioID uint) (int, error) {
+	db, fin := s.leer(ctx)
+	defer fin()
 	var n int64
-	err := s.leer(ctx).Model(&models.CodigoRecuperacion{}).
+	err := db.Model(&models.CodigoRecuperacion{}).
 		Where("usuario_id = ? AND usado_en IS NULL", usuarioID).Count(&n).Error
 	return int(n), traducir(err)
 }

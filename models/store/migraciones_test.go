@@ -135,6 +135,7 @@ func versionesRegistradas(t *testing.T, s *Store) []int64 {
 // cambia nada.
 func TestBaseDeLaVersionAnteriorSeActualizaConSusFilas(t *testing.T) {
 	t.Parallel()
+	soloSQLite(t, "no hubo una versión anterior sobre PostgreSQL")
 	ctx := context.Background()
 	dsn := filepath.Join(t.TempDir(), "anterior.db")
 	baseVersionAnterior(t, dsn)
@@ -249,7 +250,7 @@ func TestBaseDeLaVersionAnteriorSeActualizaConSusFilas(t *testing.T) {
 func TestBaseNuevaQuedaEnLaUltimaVersion(t *testing.T) {
 	t.Parallel()
 	s, _ := abrirPrueba(t, 0)
-	ultima, err := migraciones.Ultima(migraciones.SQLite)
+	ultima, err := migraciones.Ultima(dialectoPrueba())
 	if err != nil {
 		t.Fatal(err)
 	}

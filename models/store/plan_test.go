@@ -67,6 +67,7 @@ func planDe(t *testing.T, db *gorm.DB, sql string, args ...any) string {
 // temporal). Las consultas son las que genera el store (GORM).
 func TestPlanConsultas(t *testing.T) {
 	t.Parallel()
+	soloSQLite(t, "EXPLAIN QUERY PLAN es de SQLite (PostgreSQL: TestPlanConsultasPostgres)")
 	ctx := context.Background()
 	reloj := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	s, err := Open(ctx, OpcionesStore{DSN: filepath.Join(t.TempDir(), "t.db"), CostoHash: bcrypt.MinCost, Now: func() time.Time { return reloj }})
@@ -80,7 +81,8 @@ func TestPlanConsultas(t *testing.T) {
 	}
 	vehiculos, motoristas := flota(t, s, 10, 10)
 	sembrarSolicitudes(t, s, reloj, 5000, []uint{admin.ID}, vehiculos, motoristas)
-	db := s.leer(ctx)
+	db, fin := s.leer(ctx)
+	defer fin()
 	ahora := time.Now().UTC()
 	casos := []struct {
 		nombre, sql string
@@ -165,7 +167,9 @@ func TestPlanListaVariosEstados(t *testing.T) {
 		if len(paginas) != 1 {
 			t.Fatalf("orden %s: %d consultas de página capturadas, want 1", c.orden, len(paginas))
 		}
-		plan := planDe(t, s.leer(ctx), paginas[0].sql, paginas[0].args...)
+		db, fin := s.leer(ctx)
+		plan := planDe(t, db, paginas[0].sql, paginas[0].args...)
+		fin()
 		if !strings.Contains(plan, c.indice) {
 			t.Errorf("orden %s: la página no usa %s:\n%s", c.orden, c.indice, plan)
 		}

@@ -18,6 +18,11 @@ import (
 // no existe.
 func (s *Store) ActorDeToken(ctx context.Context, usuarioID uint, jti, sid string) (models.FilaActor, error) {
 	var fila models.FilaActor
+	if s.dl.acotarLecturas {
+		var fin context.CancelFunc
+		ctx, fin = context.WithTimeout(ctx, s.plazo)
+		defer fin()
+	}
 	err := s.consultaActor.QueryRowContext(ctx, models.ClaveJTI(jti), models.ClaveSesion(sid), usuarioID).
 		Scan(&fila.ID, &fila.Username, &fila.Rol, &fila.Activo, &fila.Revocado)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -81,8 +86,10 @@ func (s *Store) CerrarSesiones(ctx context.Context, actor *models.Actor, soloID,
 
 // Sesiones lista las sesiones vivas de un usuario, la más reciente primero.
 func (s *Store) Sesiones(ctx context.Context, usuarioID uint) ([]models.Sesion, error) {
+	db, fin := s.leer(ctx)
+	defer fin()
 	var ses []models.Sesion
-	err := s.leer(ctx).
+	err := db.
 		Where("usuario_id = ? AND revocada_en IS NULL AND expira_en > ?", usuarioID, s.now()).
 		Order("ultimo_uso DESC, id").Find(&ses).Error
 	return ses, traducir(err)
@@ -90,8 +97,10 @@ func (s *Store) Sesiones(ctx context.Context, usuarioID uint) ([]models.Sesion, 
 
 // Sesion devuelve una sesión por id, viva o no; nil si no existe.
 func (s *Store) Sesion(ctx context.Context, id string) (*models.Sesion, error) {
+	db, fin := s.leer(ctx)
+	defer fin()
 	var ses models.Sesion
-	if err := s.leer(ctx).Where("id = ?", id).Limit(1).Find(&ses).Error; err != nil {
+	if err := db.Where("id = ?", id).Limit(1).Find(&ses).Error; err != nil {
 		return nil, traducir(err)
 	}
 	if ses.ID == "" {
@@ -146,7 +155,13 @@ func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti str
 		if revocado > 0 {
 			return models.ErrTokenRevocado("El refresh token fue revocado. Inicie sesión nuevamente.")
 		}
-		if err := tx.Where("id = ? AND usuario_id = ?", sid, usuarioID).Take(ses).Error; err != nil {
+		// FOR UPDATE: los canjes de una misma sesión se esperan uno a otro,
+		// así el que llega segundo ve el refresh_actual que dejó el primero
+		// (la gracia lo compara). En PostgreSQL, sin él, el segundo leería la
+		// sesión de antes y tomaría un canje en gracia por una reutilización;
+		// en SQLite ya los serializa el único escritor.
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+			Where("id = ? AND usuario_id = ?", sid, usuarioID).Take(ses).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return models.ErrTokenInvalido(err)
 			}
@@ -231,6 +246,7 @@ func (s *Store) Purgar(ctx context.Context, p models.PoliticaBloqueo) (int64, er
 	ahora := s.now()
 	var total int64
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		total = 0 // el de un intento deshecho (ver escribir)
 		vencidas := tx.Model(&models.Sesion{}).Select("id").Where("expira_en <= ?", ahora)
 		pasos := []*gorm.DB{
 			tx.Where("expira_en <= ?", ahora).Delete(&models.TokenRevocado{}),

@@ -25,6 +25,7 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 	}
 	var out *models.Solicitud
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
+		sol.ID = 0 // el de un intento deshecho (ver escribir)
 		var err error
 		if sol.Codigo, err = s.siguienteCodigoSolicitud(tx, ahora); err != nil {
 			return err
@@ -103,14 +104,17 @@ func cargarVisible(db *gorm.DB, actor *models.Actor, id uint) (*models.Solicitud
 // Solicitud devuelve la solicitud id tal como el actor puede verla.
 // Errores: NO_ENCONTRADO (también si existe pero no es visible para él).
 func (s *Store) Solicitud(ctx context.Context, actor *models.Actor, id uint) (*models.Solicitud, error) {
-	sol, err := cargarVisible(s.leer(ctx), actor, id)
+	db, fin := s.leer(ctx)
+	defer fin()
+	sol, err := cargarVisible(db, actor, id)
 	return sol, traducir(err)
 }
 
 // HistorialSolicitud devuelve el historial de una solicitud visible, el más
 // antiguo primero. Errores: NO_ENCONTRADO.
 func (s *Store) HistorialSolicitud(ctx context.Context, actor *models.Actor, id uint) ([]models.Historial, error) {
-	db := s.leer(ctx)
+	db, fin := s.leer(ctx)
+	defer fin()
 	if _, err := cargarVisible(db, actor, id); err != nil {
 		return nil, traducir(err)
 	}
@@ -295,7 +299,9 @@ var ordenes = map[string]string{
 // ListarSolicitudes devuelve una página de las solicitudes que el actor
 // puede ver (§5) y que cumplen f, con el total.
 func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f models.FiltroSolicitudes) (*models.Resultado[models.Solicitud], error) {
-	q := s.leer(ctx).Model(&models.Solicitud{})
+	db, fin := s.leer(ctx)
+	defer fin()
+	q := db.Model(&models.Solicitud{})
 	if !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
 		q = q.Where("(solicitante_id = ? OR motorista_id = ?)", actor.ID, actor.ID)
 	}
@@ -331,7 +337,7 @@ func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f mo
 // estado tras LIMIT filas: 1 ms contra 45 ms con 100.000 solicitudes. Vacío
 // deja decidir al planificador (PostgreSQL, un solo estado, un solicitante).
 func (s *Store) indiceLista(actor *models.Actor, f models.FiltroSolicitudes) string {
-	if s.w.Dialector.Name() != "sqlite" || len(f.Estados) < 2 || !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
+	if !s.dl.indicarIndices || len(f.Estados) < 2 || !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
 		return ""
 	}
 	if strings.HasSuffix(f.Orden, "fechaSalida") {

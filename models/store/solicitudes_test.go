@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"solicitud-transporte/models"
@@ -20,7 +18,7 @@ func TestMoverCompareAndSwap(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	ahora := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
-	s, err := Open(ctx, OpcionesStore{DSN: filepath.Join(t.TempDir(), "t.db"), CostoHash: bcrypt.MinCost, Now: func() time.Time { return ahora }})
+	s, err := Open(ctx, opcionesPrueba(t, 0, func() time.Time { return ahora }))
 	if err != nil {
 		t.Fatal(err)
 	}

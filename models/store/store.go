@@ -24,10 +24,13 @@ import (
 
 // OpcionesStore configura Open.
 type OpcionesStore struct {
-	// Driver es "sqlite" (el único incluido en esta versión).
+	// Driver es "sqlite" (vacío también) o "postgres".
 	Driver string
-	// DSN es la ruta del archivo para sqlite.
+	// DSN es la ruta del archivo para sqlite y la URL para postgres.
 	DSN string
+	// MaxConexiones es DB_MAX_CONNS: el tamaño del pool de PostgreSQL;
+	// cero usa 20. SQLite no lo usa.
+	MaxConexiones int
 	// CostoHash es el costo de bcrypt para contraseñas nuevas.
 	CostoHash int
 	// Now es el reloj; nil usa time.Now.
@@ -35,20 +38,28 @@ type OpcionesStore struct {
 	// Ubicacion es la zona de TIMEZONE: define dónde termina "el día" de una
 	// fecha de salida sin regreso y de un filtro YYYY-MM-DD; nil usa UTC.
 	Ubicacion *time.Location
-	// Plazo es DB_TIMEOUT: la espera máxima por el escritor y por el bloqueo
-	// de la base antes de contestar 503; cero usa 5 s.
+	// Plazo es DB_TIMEOUT: la espera máxima por una conexión, por el
+	// escritor de SQLite y por un bloqueo antes de contestar 503; cero usa
+	// 5 s.
 	Plazo time.Duration
 }
 
-// Store es el acceso a la base de datos. Las escrituras van por una sola
-// conexión (w): SQLite tiene un único escritor y, con un pool, los perdedores
-// duermen en el back-off de SQLite; una conexión los pone en cola en Go, en
-// orden y respetando el contexto. Las lecturas usan un pool (r).
+// Store es el acceso a la base de datos.
+//
+// En SQLite las escrituras van por una sola conexión (w): SQLite tiene un
+// único escritor y, con un pool, los perdedores duermen en el back-off de
+// SQLite; una conexión los pone en cola en Go, en orden y respetando el
+// contexto. Las lecturas usan un pool (r).
+//
+// En PostgreSQL w y r son el mismo pool de DB_MAX_CONNS conexiones y las
+// escrituras no hacen cola (ver escribirPool).
 type Store struct {
 	w, r *gorm.DB
-	// turno es el permiso de usar la conexión de escritura (capacidad 1).
-	// Esperarlo respeta el contexto del cliente; lo que se hace con él, no
-	// (ver conEscritor).
+	// dl es lo poco que cambia de un motor a otro.
+	dl dialecto
+	// turno es el permiso de usar la conexión de escritura de SQLite
+	// (capacidad 1). Esperarlo respeta el contexto del cliente; lo que se
+	// hace con él, no (ver conEscritor).
 	turno chan struct{}
 	// plazo es DB_TIMEOUT.
 	plazo time.Duration
@@ -65,8 +76,8 @@ type Store struct {
 }
 
 // Open abre la base de datos y le aplica las migraciones pendientes
-// (paquete migraciones). Es la única función que conoce el dialecto: el resto
-// del SQL es portable.
+// (paquete migraciones). Solo Open y el valor dialecto conocen el motor: el
+// resto del SQL es portable.
 func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -77,12 +88,53 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	if o.Plazo <= 0 {
 		o.Plazo = 5 * time.Second
 	}
-	if o.Driver != "" && o.Driver != "sqlite" {
-		return nil, fmt.Errorf("DB_DRIVER=%s no está incluido en esta compilación; use sqlite", o.Driver)
+	if o.MaxConexiones <= 0 {
+		o.MaxConexiones = 20
 	}
+	s := &Store{turno: make(chan struct{}, 1), plazo: o.Plazo,
+		now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
+	var err error
+	switch o.Driver {
+	case "", "sqlite":
+		s.dl = sqliteDialecto
+		s.w, s.r, s.esquema, err = abrirSQLite(ctx, o)
+	case "postgres":
+		s.dl = postgresDialecto
+		s.w, s.esquema, err = abrirPostgres(ctx, o)
+		s.r = s.w
+	default:
+		return nil, fmt.Errorf("DB_DRIVER=%s no existe; use sqlite o postgres", o.Driver)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rdb, err := s.r.DB()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.consultaActor, err = rdb.PrepareContext(ctx, s.dl.sqlActor); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("preparar consultas: %w", traducir(err))
+	}
+	return s, nil
+}
+
+// configGorm es la configuración de GORM común a los dos motores.
+func configGorm(o OpcionesStore) *gorm.Config {
+	return &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return o.Now().UTC() },
+	}
+}
+
+// abrirSQLite abre la conexión de escritura y el pool de lectura sobre el
+// archivo o.DSN y lo migra.
+func abrirSQLite(ctx context.Context, o OpcionesStore) (w, r *gorm.DB, esquema int64, err error) {
 	if dir := filepath.Dir(o.DSN); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("no se pudo crear la carpeta de datos %s: %w", dir, err)
+			return nil, nil, 0, fmt.Errorf("no se pudo crear la carpeta de datos %s: %w", dir, err)
 		}
 	}
 	// WAL deja leer mientras se escribe; busy_timeout espera en vez de fallar;
@@ -93,60 +145,50 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	// conEscritor).
 	base := fmt.Sprintf("%s?_foreign_keys=on&_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL", o.DSN, o.Plazo.Milliseconds())
 	cfg := func() *gorm.Config {
-		return &gorm.Config{
-			TranslateError: true,
-			Logger:         logger.Discard,
-			NowFunc:        func() time.Time { return o.Now().UTC() },
-			PrepareStmt:    true,
-			// Las listas IN de largo variable dan una sentencia por largo:
-			// el caché queda acotado.
-			PrepareStmtMaxSize: 256,
-		}
+		c := configGorm(o)
+		c.PrepareStmt = true
+		// Las listas IN de largo variable dan una sentencia por largo:
+		// el caché queda acotado.
+		c.PrepareStmtMaxSize = 256
+		return c
 	}
-	w, err := gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg())
+	w, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg())
 	if err != nil {
-		return nil, fmt.Errorf("abrir base de datos: %w", err)
+		return nil, nil, 0, fmt.Errorf("abrir base de datos: %w", err)
 	}
 	wdb, err := w.DB()
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxIdleTime(0)
 	wdb.SetConnMaxLifetime(0)
 
-	esquema, err := migraciones.Aplicar(ctx, wdb, migraciones.SQLite)
+	esquema, err = migraciones.Aplicar(ctx, wdb, migraciones.SQLite)
 	if err != nil {
 		wdb.Close()
-		return nil, fmt.Errorf("migrar base de datos: %w", err)
+		return nil, nil, 0, fmt.Errorf("migrar base de datos: %w", err)
 	}
 	if err := optimizar(w.WithContext(ctx)); err != nil {
 		wdb.Close()
-		return nil, fmt.Errorf("optimizar base de datos: %w", err)
+		return nil, nil, 0, fmt.Errorf("optimizar base de datos: %w", err)
 	}
 
-	r, err := gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg())
+	r, err = gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg())
 	if err != nil {
 		wdb.Close()
-		return nil, fmt.Errorf("abrir base de datos: %w", err)
+		return nil, nil, 0, fmt.Errorf("abrir base de datos: %w", err)
 	}
 	rdb, err := r.DB()
 	if err != nil {
 		wdb.Close()
-		return nil, err
+		return nil, nil, 0, err
 	}
 	n := 2 * runtime.GOMAXPROCS(0)
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-
-	s := &Store{w: w, r: r, turno: make(chan struct{}, 1), plazo: o.Plazo, esquema: esquema,
-		now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
-	if s.consultaActor, err = rdb.PrepareContext(ctx, sqlActor); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("preparar consultas: %w", err)
-	}
-	return s, nil
+	return w, r, esquema, nil
 }
 
 // EscritoresDescartados cuenta las conexiones de escritura que se cerraron
@@ -158,8 +200,13 @@ func (s *Store) EscritoresDescartados() int64 { return s.descartes.Load() }
 func (s *Store) Esquema() int64 { return s.esquema }
 
 // Optimizar pone al día las estadísticas del planificador; el servidor lo
-// llama con la purga periódica, porque un proceso largo no las renueva solo.
+// llama con la purga periódica, porque un proceso largo de SQLite no las
+// renueva solo. En PostgreSQL no hace nada: el autovacuum ya las renueva
+// (autoanalyze), en una sola instancia y no en cada una.
 func (s *Store) Optimizar(ctx context.Context) error {
+	if !s.dl.unEscritor {
+		return nil
+	}
 	return s.conEscritor(ctx, func(w *gorm.DB) error { return optimizar(w) })
 }
 
@@ -191,8 +238,8 @@ func optimizar(w *gorm.DB) error {
 }
 
 // sqlActor lee el usuario y si el jti o la sesión están en la lista negra en
-// una sola ida a la base. Placeholders "?" de SQLite; otro driver la prepara
-// con los suyos en Open.
+// una sola ida a la base. Placeholders "?" de SQLite; el dialecto de
+// PostgreSQL la numera ($1, $2, $3) y Open la prepara.
 const sqlActor = `SELECT u.id, u.username, u.rol, u.activo,
 	EXISTS (SELECT 1 FROM tokens_revocados r WHERE r.clave IN (?, ?)) AS revocado
 	FROM usuarios u WHERE u.id = ?`
@@ -203,7 +250,10 @@ func (s *Store) Close() error {
 	if s.consultaActor != nil {
 		errs = append(errs, s.consultaActor.Close())
 	}
-	for _, db := range []*gorm.DB{s.r, s.w} {
+	for i, db := range []*gorm.DB{s.r, s.w} {
+		if db == nil || (i == 1 && s.w == s.r) {
+			continue
+		}
 		if sqlDB, err := db.DB(); err == nil {
 			errs = append(errs, sqlDB.Close())
 		}
@@ -212,22 +262,30 @@ func (s *Store) Close() error {
 }
 
 // Ping comprueba que la base responde a lecturas y que se puede escribir:
-// toma el bloqueo de escritura con una transacción vacía. Un escritor que no
-// puede escribir (otro proceso con el bloqueo, una conexión dañada) es una
+// una transacción vacía (en SQLite toma el bloqueo de escritura; en
+// PostgreSQL, una conexión del pool). Un escritor que no puede escribir
+// (otro proceso con el bloqueo, una conexión dañada, un pool agotado) es una
 // base que no sirve, aunque las lecturas respondan.
 func (s *Store) Ping(ctx context.Context) error {
-	lectura, cancelar := context.WithTimeout(ctx, s.plazo)
-	defer cancelar()
+	db, fin := s.leer(ctx)
+	defer fin()
 	var uno int
-	if err := s.r.WithContext(lectura).Raw("SELECT 1").Scan(&uno).Error; err != nil {
+	if err := db.Raw("SELECT 1").Scan(&uno).Error; err != nil {
 		return traducir(err)
 	}
 	return s.escribir(ctx, func(*gorm.DB) error { return nil })
 }
 
-// escribir ejecuta fn en una transacción de escritura y traduce el error.
-// Las escrituras no se anidan: el store tiene una sola conexión de escritura.
+// escribir ejecuta fn en una transacción de escritura y traduce el error:
+// en SQLite con el turno de la única conexión de escritura (conEscritor), en
+// PostgreSQL por el pool (escribirPool), que puede repetir fn entera tras un
+// conflicto de serialización o un interbloqueo: fn no debe arrastrar estado
+// de un intento al siguiente (un ID asignado por un INSERT deshecho, un
+// contador). Las escrituras no se anidan.
 func (s *Store) escribir(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if !s.dl.unEscritor {
+		return s.escribirPool(ctx, fn)
+	}
 	return s.conEscritor(ctx, func(w *gorm.DB) error { return w.Transaction(fn) })
 }
 
@@ -294,8 +352,18 @@ func (s *Store) descartarEscritor() {
 	_ = conn.Close()
 }
 
-// leer devuelve la conexión de lectura con el contexto.
-func (s *Store) leer(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
+// leer devuelve el pool de lectura con el contexto, y la función que lo
+// libera. En PostgreSQL la lectura entera (esperar una conexión del pool,
+// conectar y la consulta) se acota a DB_TIMEOUT, así una base que no
+// contesta es un 503 a tiempo y nunca una petición colgada. En SQLite las
+// lecturas no esperan a nadie (WAL) y no llevan plazo.
+func (s *Store) leer(ctx context.Context) (*gorm.DB, context.CancelFunc) {
+	if !s.dl.acotarLecturas {
+		return s.r.WithContext(ctx), func() {}
+	}
+	ctx, fin := context.WithTimeout(ctx, s.plazo)
+	return s.r.WithContext(ctx), fin
+}
 
 // traducir convierte errores de la base de datos en *models.Error en el borde del
 // store (wtf FormatError): *gorm.DB y sus errores no salen de este paquete.
@@ -311,6 +379,13 @@ func traducir(err error) error {
 		return &models.Error{Codigo: models.CodigoNoEncontrado, Detalle: "El recurso solicitado no existe.", Err: err}
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return &models.Error{Codigo: models.CodigoConflicto, Detalle: "Ya existe un registro con ese valor.", Err: err}
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return &models.Error{Codigo: models.CodigoConflicto, Detalle: "El registro hace referencia a otro que no existe o está en uso.", Err: err}
+	}
+	if e := traducirPostgres(err); e != nil {
+		return e
+	}
+	switch {
 	case esOcupado(err):
 		return &models.Error{Codigo: models.CodigoServicioNoDisponible, Detalle: "La base de datos está ocupada. Intente de nuevo en unos segundos.", Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), esInterrumpido(err):

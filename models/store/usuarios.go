@@ -30,6 +30,7 @@ func (s *Store) CrearUsuario(ctx context.Context, actorID *uint, n models.NuevoU
 		PasswordHash: hash, Rol: n.Rol, Activo: true, CreadoEn: ahora, ActualizadoEn: ahora,
 	}
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
+		u.ID = 0 // el de un intento deshecho (ver escribir)
 		if err := identificadorLibre(tx, 0, u.UsernameNorm, u.EmailNorm); err != nil {
 			return err
 		}
@@ -73,7 +74,9 @@ func identificadorLibre(tx *gorm.DB, excepto uint, usernameNorm string, emailNor
 
 // ListarUsuarios devuelve una página de usuarios ordenados por id.
 func (s *Store) ListarUsuarios(ctx context.Context, f models.FiltroUsuarios) (*models.Resultado[models.Usuario], error) {
-	q := s.leer(ctx).Model(&models.Usuario{})
+	db, fin := s.leer(ctx)
+	defer fin()
+	q := db.Model(&models.Usuario{})
 	if f.Rol != nil {
 		q = q.Where("rol = ?", *f.Rol)
 	}
@@ -212,8 +215,10 @@ func (s *Store) DesbloquearUsuario(ctx context.Context, actor *models.Actor, id 
 
 // Usuario devuelve una cuenta por id. Errores: NO_ENCONTRADO.
 func (s *Store) Usuario(ctx context.Context, id uint) (*models.Usuario, error) {
+	db, fin := s.leer(ctx)
+	defer fin()
 	var u models.Usuario
-	if err := s.leer(ctx).Take(&u, id).Error; err != nil {
+	if err := db.Take(&u, id).Error; err != nil {
 		return nil, traducir(err)
 	}
 	return &u, nil
@@ -223,9 +228,11 @@ func (s *Store) Usuario(ctx context.Context, id uint) (*models.Usuario, error) {
 // distinguir mayúsculas; nil si no existe ninguno.
 func (s *Store) UsuarioPorIdentificador(ctx context.Context, identificador string) (*models.Usuario, error) {
 	n := models.Normalizar(identificador)
+	db, fin := s.leer(ctx)
+	defer fin()
 	for _, col := range []string{"username_norm", "email_norm"} {
 		var u models.Usuario
-		err := s.leer(ctx).Where(col+" = ?", n).Take(&u).Error
+		err := db.Where(col+" = ?", n).Take(&u).Error
 		if err == nil {
 			return &u, nil
 		}

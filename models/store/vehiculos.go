@@ -22,6 +22,7 @@ func (s *Store) CrearVehiculo(ctx context.Context, d models.DatosVehiculo) (*mod
 	}
 	v.CreadoEn, v.ActualizadoEn = s.now(), s.now()
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		v.ID = 0 // el de un intento deshecho (ver escribir)
 		if err := tx.Create(v).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return errPlacaOcupada()
@@ -38,8 +39,10 @@ func (s *Store) CrearVehiculo(ctx context.Context, d models.DatosVehiculo) (*mod
 
 // Vehiculo devuelve un vehículo. Errores: NO_ENCONTRADO.
 func (s *Store) Vehiculo(ctx context.Context, id uint) (*models.Vehiculo, error) {
+	db, fin := s.leer(ctx)
+	defer fin()
 	var v models.Vehiculo
-	if err := s.leer(ctx).Take(&v, id).Error; err != nil {
+	if err := db.Take(&v, id).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, models.Errorf(models.CodigoNoEncontrado, "El vehículo no existe.")
 		}
@@ -79,7 +82,9 @@ func (s *Store) EditarVehiculo(ctx context.Context, id uint, d models.DatosVehic
 
 // ListarVehiculos devuelve una página de vehículos ordenados por placa.
 func (s *Store) ListarVehiculos(ctx context.Context, f models.FiltroVehiculos) (*models.Resultado[models.Vehiculo], error) {
-	q := s.leer(ctx).Model(&models.Vehiculo{})
+	db, fin := s.leer(ctx)
+	defer fin()
+	q := db.Model(&models.Vehiculo{})
 	if f.Activo != nil {
 		q = q.Where("activo = ?", *f.Activo)
 	}
@@ -96,11 +101,13 @@ func (s *Store) VehiculosDisponibles(ctx context.Context, i models.Intervalo) ([
 	if i.Desde == nil || i.Hasta == nil {
 		return nil, models.ErrCampo("desde", "es obligatorio")
 	}
-	ocupados := s.leer(ctx).Model(&models.Solicitud{}).Select("1").
+	db, fin := s.leer(ctx)
+	defer fin()
+	ocupados := db.Model(&models.Solicitud{}).Select("1").
 		Where("solicitudes.vehiculo_id = vehiculos.id AND solicitudes.estado IN ? AND solicitudes.fecha_salida < ? AND solicitudes.fin_ventana > ?",
 			models.EstadosOcupados, i.Hasta.UTC(), i.Desde.UTC())
 	var vs []models.Vehiculo
-	err := s.leer(ctx).Where("activo = ? AND NOT EXISTS (?)", true, ocupados).Order("placa, id").Find(&vs).Error
+	err := db.Where("activo = ? AND NOT EXISTS (?)", true, ocupados).Order("placa, id").Find(&vs).Error
 	if vs == nil {
 		vs = []models.Vehiculo{}
 	}

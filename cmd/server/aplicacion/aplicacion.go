@@ -44,7 +44,7 @@ type Aplicacion struct {
 func AbrirStore(ctx context.Context, cfg *config.Config, reloj func() time.Time) (*store.Store, error) {
 	return store.Open(ctx, store.OpcionesStore{
 		Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Now: reloj,
-		Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout,
+		Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout, MaxConexiones: cfg.DBMaxConns,
 	})
 }
 

@@ -3,10 +3,12 @@
 // de versiones de goose (goose_db_version). Cada migración corre en su propia
 // transacción.
 //
-// Solo depende de database/sql: el store le pasa la conexión de escritura.
-// Las migraciones de cada dialecto viven en su carpeta (sqlite/; postgres/
-// llegará con PostgreSQL) y se escriben a mano: un cambio de esquema es un
-// archivo nuevo, nunca una edición de uno ya publicado.
+// Solo depende de database/sql: el store le pasa la conexión. Las
+// migraciones de cada dialecto viven en su carpeta (sqlite/, postgres/) y se
+// escriben a mano: un cambio de esquema es un archivo nuevo, nunca una
+// edición de uno ya publicado. Los números de versión son comunes a los dos
+// dialectos (una migración que solo un motor necesita deja el número libre
+// en el otro).
 package migraciones
 
 import (
@@ -14,6 +16,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"math"
 	"regexp"
@@ -21,16 +24,20 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
 )
 
-//go:embed sqlite/*.sql
+//go:embed sqlite/*.sql postgres/*.sql
 var archivos embed.FS
 
 // Dialecto es el motor de base de datos de las migraciones.
 type Dialecto string
 
-// SQLite es el único dialecto incluido por ahora.
-const SQLite Dialecto = "sqlite"
+// Dialectos incluidos.
+const (
+	SQLite   Dialecto = "sqlite"
+	Postgres Dialecto = "postgres"
+)
 
 // Tabla es la tabla donde goose registra las versiones aplicadas.
 const Tabla = goose.DefaultTablename
@@ -39,15 +46,30 @@ const Tabla = goose.DefaultTablename
 type dialecto struct {
 	goose   goose.Dialect
 	carpeta string
-	// existe cuenta los objetos (tablas o índices) con el nombre dado.
+	// existe cuenta los objetos (tablas o índices) con el nombre dado; solo
+	// hace falta con lineaBase.
 	existe string
+	// lineaBase: reconocer una base de la versión anterior (AutoMigrate).
+	// Solo SQLite: no hubo una versión anterior sobre PostgreSQL.
+	lineaBase bool
+	// bloqueo: migrar con un bloqueo de sesión de la base, para que de
+	// varias instancias que arrancan a la vez migre una y las demás esperen.
+	// En SQLite no hace falta: cada migración es una transacción inmediata
+	// que toma el bloqueo de escritura de todo el archivo.
+	bloqueo bool
 }
 
 var dialectos = map[Dialecto]dialecto{
 	SQLite: {
-		goose:   goose.DialectSQLite3,
-		carpeta: "sqlite",
-		existe:  "SELECT count(*) FROM sqlite_master WHERE name = ?",
+		goose:     goose.DialectSQLite3,
+		carpeta:   "sqlite",
+		existe:    "SELECT count(*) FROM sqlite_master WHERE name = ?",
+		lineaBase: true,
+	},
+	Postgres: {
+		goose:   goose.DialectPostgres,
+		carpeta: "postgres",
+		bloqueo: true,
 	},
 }
 
@@ -65,9 +87,11 @@ const tablaTestigo = "usuarios"
 // ejecutarla; después se aplican las siguientes. A una base vacía se le aplica
 // la migración 1 como a cualquier otra.
 //
-// db debe tomar el bloqueo de escritura al empezar cada transacción (en
-// SQLite, _txlock=immediate), para que la línea base no compita con otro
-// proceso que abre la misma base.
+// En SQLite, db debe tomar el bloqueo de escritura al empezar cada
+// transacción (_txlock=immediate), para que la línea base no compita con
+// otro proceso que abre la misma base. En PostgreSQL todo ocurre bajo un
+// bloqueo consultivo de sesión (goose SessionLocker) propio del esquema
+// actual: db necesita al menos dos conexiones (una retiene el bloqueo).
 func Aplicar(ctx context.Context, db *sql.DB, d Dialecto) (int64, error) {
 	return aplicarHasta(ctx, db, d, math.MaxInt64)
 }
@@ -78,11 +102,20 @@ func aplicarHasta(ctx context.Context, db *sql.DB, d Dialecto, hasta int64) (int
 	if err != nil {
 		return 0, err
 	}
-	if err := lineaBase(ctx, db, dl, fsys); err != nil {
-		return 0, err
+	if dl.lineaBase {
+		if err := lineaBase(ctx, db, dl, fsys); err != nil {
+			return 0, err
+		}
 	}
-	p, err := goose.NewProvider(dl.goose, db, fsys,
-		goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger()))
+	opciones := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithLogger(goose.NopLogger())}
+	if dl.bloqueo {
+		l, err := bloqueoDeSesion(ctx, db)
+		if err != nil {
+			return 0, err
+		}
+		opciones = append(opciones, goose.WithSessionLocker(l))
+	}
+	p, err := goose.NewProvider(dl.goose, db, fsys, opciones...)
 	if err != nil {
 		return 0, fmt.Errorf("preparar migraciones: %w", err)
 	}
@@ -113,6 +146,21 @@ func Ultima(d Dialecto) (int64, error) {
 		return nil
 	})
 	return ultima, err
+}
+
+// bloqueoDeSesion es el bloqueo consultivo de PostgreSQL bajo el que se
+// migra. Su id sale del esquema actual (current_schema()): la tabla de
+// versiones es de cada esquema, así dos esquemas de una base (las pruebas
+// usan uno cada una) migran a la vez, y dos instancias sobre el mismo
+// esquema se esperan. Se reintenta cada segundo, hasta 5 minutos.
+func bloqueoDeSesion(ctx context.Context, db *sql.DB) (lock.SessionLocker, error) {
+	var esquema string
+	if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&esquema); err != nil {
+		return nil, fmt.Errorf("leer el esquema actual: %w", err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("solicitud-transporte/migraciones/" + esquema))
+	return lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 300))
 }
 
 func buscar(d Dialecto) (dialecto, fs.FS, error) {

@@ -1,5 +1,7 @@
-// Package storetest tiene datos de carga para las pruebas y los benchmarks
-// del store y de la API. Solo lo importan archivos _test.go.
+// Package storetest tiene lo que comparten las pruebas del store y de la
+// API: datos de carga para las pruebas y los benchmarks, y un esquema
+// PostgreSQL nuevo por prueba cuando TEST_DATABASE_URL está definida. Solo
+// lo importan archivos _test.go.
 package storetest
 
 import (
@@ -12,7 +14,9 @@ import (
 // Solicitudes arma n solicitudes para Store.ImportarSolicitudes (sin reglas
 // ni historial: solo para medir). Se crean una por minuto hasta ahora; los
 // estados se reparten por igual entre los siete; los solicitantes, los
-// vehículos y los motoristas (en las que ya fueron asignadas) se turnan.
+// vehículos y los motoristas (en las que ya fueron asignadas) se turnan; las
+// asignadas y en curso de un mismo vehículo o motorista no se solapan si
+// hay a lo sumo diez de cada uno.
 func Solicitudes(ahora time.Time, n int, solicitantes, vehiculos, motoristas []uint) []models.Solicitud {
 	base := ahora.Add(-time.Duration(n) * time.Minute)
 	sols := make([]models.Solicitud, 0, n)
@@ -26,7 +30,14 @@ func Solicitudes(ahora time.Time, n int, solicitantes, vehiculos, motoristas []u
 			SolicitanteID: solicitantes[i%len(solicitantes)], Version: 1, CreadoEn: creado, ActualizadoEn: creado,
 		}
 		switch s.Estado {
-		case models.EstadoAsignada, models.EstadoEnCurso, models.EstadoFinalizada:
+		case models.EstadoAsignada, models.EstadoEnCurso:
+			// Las que ocupan vehículo y motorista salen cada 30 minutos
+			// más: con diez o menos recursos que se turnan, dos del mismo
+			// nunca se solapan (en PostgreSQL la base lo rechazaría).
+			s.FechaSalida = creado.Add(24*time.Hour + time.Duration(i)*30*time.Minute)
+			s.FinVentana = s.FechaSalida.Add(4 * time.Hour)
+			fallthrough
+		case models.EstadoFinalizada:
 			v, m := vehiculos[i%len(vehiculos)], motoristas[i%len(motoristas)]
 			s.VehiculoID, s.MotoristaID = &v, &m
 		}

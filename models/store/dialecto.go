@@ -1,0 +1,56 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// dialecto reúne lo poco que cambia entre SQLite y PostgreSQL fuera de
+// Open. El resto del SQL del store es portable y se escribe una vez:
+//   - FOR UPDATE (clause.Locking): PostgreSQL bloquea la fila; el dialecto
+//     de GORM para SQLite lo omite, y allí ya serializa el único escritor.
+//   - LIKE … ESCAPE '\' (patronLike): igual en los dos (PostgreSQL con
+//     standard_conforming_strings, el valor por defecto, lee '\' literal).
+//     La comparación sin mayúsculas va contra columnas ya normalizadas o
+//     LOWER(columna), nunca ILIKE.
+//   - Booleanos: GORM los pasa como parámetros; en SQLite son 0/1 y en
+//     PostgreSQL boolean.
+//   - ON CONFLICT DO NOTHING, RETURNING: los escribe el dialecto de GORM.
+type dialecto struct {
+	// nombre es el valor de DB_DRIVER.
+	nombre string
+	// sqlActor es la consulta de ActorDeToken con los placeholders del
+	// motor.
+	sqlActor string
+	// unEscritor: las escrituras esperan turno para la única conexión de
+	// escritura (SQLite, conEscritor). Si no, van por el pool, con
+	// reintentos (PostgreSQL, escribirPool).
+	unEscritor bool
+	// acotarLecturas: cada lectura lleva el plazo DB_TIMEOUT (ver leer).
+	acotarLecturas bool
+	// indicarIndices: el planificador necesita que la lista le diga el
+	// índice en algunos casos (SQLite, ver indiceLista); PostgreSQL estima
+	// bien con sus estadísticas.
+	indicarIndices bool
+}
+
+var (
+	sqliteDialecto   = dialecto{nombre: "sqlite", sqlActor: sqlActor, unEscritor: true, indicarIndices: true}
+	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor), acotarLecturas: true}
+)
+
+// numerarParametros cambia los "?" de q por $1, $2, … (PostgreSQL). q no
+// debe tener "?" dentro de literales.
+func numerarParametros(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
