@@ -134,12 +134,17 @@ func TestMetricas(t *testing.T) {
 	if v := valorDe(series, "solicitud_transporte_login_bloqueos_total"); v != 1 {
 		t.Errorf("login_bloqueos_total = %v, want 1", v)
 	}
-	// Los pools de la base: SQLite escribe por una sola conexión.
-	if v := valorDe(series, "solicitud_transporte_db_conexiones_maximas", "pool", "escritura"); v != 1 {
-		t.Errorf("db_conexiones_maximas{pool=escritura} = %v, want 1", v)
+	// Los pools de la base: SQLite escribe por una sola conexión y lee por
+	// un pool; PostgreSQL usa un solo pool de DB_MAX_CONNS.
+	pools, principal, maximo := []string{"escritura", "lectura"}, "escritura", 1.0
+	if env.cfg.DBDriver == "postgres" {
+		pools, principal, maximo = []string{"principal"}, "principal", float64(env.cfg.DBMaxConns)
+	}
+	if v := valorDe(series, "solicitud_transporte_db_conexiones_maximas", "pool", principal); v != maximo {
+		t.Errorf("db_conexiones_maximas{pool=%s} = %v, want %v", principal, v, maximo)
 	}
 	for _, nombre := range []string{"conexiones_en_uso", "conexiones_libres", "esperas_total", "espera_segundos_total"} {
-		for _, pool := range []string{"escritura", "lectura"} {
+		for _, pool := range pools {
 			if v := valorDe(series, "solicitud_transporte_db_"+nombre, "pool", pool); v < 0 {
 				t.Errorf("falta db_%s{pool=%q}", nombre, pool)
 			}
@@ -169,7 +174,7 @@ func TestMetricas(t *testing.T) {
 			case "motivo":
 				ok = strings.Contains("credenciales mfa bloqueada inactiva", v)
 			case "pool":
-				ok = v == "escritura" || v == "lectura"
+				ok = v == "escritura" || v == "lectura" || v == "principal"
 			}
 			if !ok {
 				t.Errorf("%s: etiqueta %s=%q fuera de su conjunto", s.nombre, k, v)

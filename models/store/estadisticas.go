@@ -7,7 +7,9 @@ import (
 )
 
 // EstadisticasPool es el uso de un pool de conexiones de database/sql en un
-// instante, para las métricas. Pool es "escritura" o "lectura".
+// instante, para las métricas. Pool es "escritura" o "lectura" (SQLite: una
+// conexión de escritura y un pool de lectura) o "principal" (PostgreSQL: un
+// solo pool para todo).
 type EstadisticasPool struct {
 	Pool string
 	sql.DBStats
@@ -24,8 +26,12 @@ func (s *Store) Pools() []EstadisticasPool {
 		db     *gorm.DB
 	}{{"escritura", s.w}, {"lectura", s.r}} {
 		db, err := p.db.DB()
-		if err != nil || vistos[db] {
-			continue // un mismo pool para ambos usos se informa una vez
+		if err != nil {
+			continue
+		}
+		if vistos[db] { // un mismo pool para los dos usos: uno solo, "principal"
+			out[0].Pool = "principal"
+			continue
 		}
 		vistos[db] = true
 		out = append(out, EstadisticasPool{Pool: p.nombre, DBStats: db.Stats()})
