@@ -32,6 +32,7 @@ var catalogo = map[models.CodigoError]fila{
 	models.CodigoUsuarioInactivo:       {http.StatusForbidden, "Usuario inactivo"},
 	models.CodigoNoEncontrado:          {http.StatusNotFound, "Recurso no encontrado"},
 	models.CodigoMetodoNoPermitido:     {http.StatusMethodNotAllowed, "Método no permitido"},
+	models.CodigoTiempoAgotado:         {http.StatusRequestTimeout, "Tiempo de espera agotado"},
 	models.CodigoTransicionInvalida:    {http.StatusConflict, "Transición de estado no permitida"},
 	models.CodigoConflictoAsignacion:   {http.StatusConflict, "Conflicto de asignación"},
 	models.CodigoConflicto:             {http.StatusConflict, "Conflicto"},
