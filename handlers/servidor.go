@@ -69,9 +69,10 @@ func NewServer(d Deps) *echo.Echo {
 	// registro, así miden el estado ya enviado) → registro (que entrega los
 	// errores al manejador central) → recuperación de panics (dentro del registro, así un panic
 	// también queda registrado como 500) → cabeceras de seguridad y CORS →
-	// /auth/* (no-store y límite de tasa) → límite de cuerpo. El límite de
-	// cuerpo va al final para que también un 413 lleve las cabeceras de
-	// /auth/* y de CORS, y cuente para el límite de tasa.
+	// /auth/* (no-store y límite de tasa) → límite de cuerpo → formato
+	// (query legible, una sola Authorization). El límite de cuerpo y el
+	// formato van al final para que también un 413 o un 400 lleven las
+	// cabeceras de /auth/* y de CORS, y cuenten para el límite de tasa.
 	e.Use(middleware.RequestID())
 	if d.Metricas != nil {
 		e.Use(d.Metricas.Medir())
@@ -88,7 +89,8 @@ func NewServer(d Deps) *echo.Echo {
 	}
 	e.Use(middleware.SinCache("/auth/"),
 		middleware.LimitarPrefijo("/auth/", d.Cupo),
-		limiteCuerpo(d.Config.BodyLimitBytes))
+		limiteCuerpo(d.Config.BodyLimitBytes),
+		middleware.Formato())
 
 	auth := middleware.Autenticar(d.Auth)
 	a.registrarSalud(e)
