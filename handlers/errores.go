@@ -74,6 +74,14 @@ func manejarError(log *slog.Logger, bodyLimit string) func(error, echo.Context) 
 				slog.Any("requestId", c.Get(middleware.ClaveRequestID)),
 				slog.String("codigo", string(e.Codigo)), slog.String("error", err.Error()))
 		}
+		// Un error nunca se guarda en caché (y así toda respuesta de una ruta
+		// autenticada lleva no-store, también la que corta un middleware antes
+		// de Autenticar: 413, query ilegible).
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		if f.status == http.StatusRequestTimeout {
+			// El cuerpo a medio llegar deja la conexión inservible.
+			c.Response().Header().Set(echo.HeaderConnection, "close")
+		}
 		if e.ReintentarEn > 0 {
 			c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(e.ReintentarEn))
 		}
