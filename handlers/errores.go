@@ -87,7 +87,10 @@ func manejarError(log *slog.Logger, bodyLimit string) func(error, echo.Context) 
 		}
 		var werr error
 		switch {
-		case c.Request().Method == http.MethodHead:
+		case c.Request().Method == http.MethodHead && c.Get(claveHEAD) != true:
+			// Un HEAD que no pasó por headComoGet (no debería haberlo): sin
+			// cuerpo. Los demás se escriben como el GET y escritorHEAD
+			// descarta el cuerpo, así llevan las mismas cabeceras.
 			werr = c.NoContent(f.status)
 		case esRutaOAuth(c):
 			status, cuerpo := aErrorOAuth(err, e, f)

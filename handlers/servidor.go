@@ -64,8 +64,8 @@ func NewServer(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = manejarError(d.Log, d.Config.BodyLimit)
 	e.IPExtractor = extractorIP(d.Config.TrustedProxies)
 
-	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
-	// Orden: id de petición → métricas (si están activas; fuera del
+	e.Pre(headComoGet(), aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
+	// Orden: HEAD enrutado como GET (Pre) y devuelto a HEAD → id de petición → métricas (si están activas; fuera del
 	// registro, así miden el estado ya enviado) → registro (que entrega los
 	// errores al manejador central) → recuperación de panics (dentro del registro, así un panic
 	// también queda registrado como 500) → cabeceras de seguridad y CORS →
@@ -73,7 +73,7 @@ func NewServer(d Deps) *echo.Echo {
 	// (query legible, una sola Authorization). El límite de cuerpo y el
 	// formato van al final para que también un 413 o un 400 lleven las
 	// cabeceras de /auth/* y de CORS, y cuenten para el límite de tasa.
-	e.Use(middleware.RequestID())
+	e.Use(restaurarHEAD(), middleware.RequestID())
 	if d.Metricas != nil {
 		e.Use(d.Metricas.Medir())
 	}
