@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -150,31 +151,58 @@ func (c *consulta) booleano(nombre string) *bool {
 	return &b
 }
 
-// id lee un identificador positivo.
+// id lee un identificador positivo en decimal canónico (como idCanonico).
 func (c *consulta) id(nombre string) *uint {
 	s, ok := c.valor(nombre)
 	if !ok {
 		return nil
 	}
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil || n == 0 {
-		c.v.Agregar(nombre, "debe ser un número entero positivo")
+	u, ok := idCanonico(s)
+	if !ok {
+		c.v.Agregar(nombre, "debe ser un número entero positivo, sin ceros a la izquierda")
 		return nil
 	}
-	u := uint(n)
 	return &u
 }
 
+// idCanonico lee un id en decimal canónico: solo dígitos ASCII, sin signo,
+// sin ceros a la izquierda, mayor que cero y de 32 bits. «01», «+1», «1e3» o
+// «１» no son el id 1 (API.md §12): un recurso tiene una sola URL.
+func idCanonico(s string) (uint, bool) {
+	if s == "" || len(s) > 10 || s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return uint(n), true
+}
+
+// maxValoresLista es el máximo de valores de una lista de la query
+// (estado=a,b,…; evento=…), contando también los del parámetro repetido.
+const maxValoresLista = 20
+
 // lista lee una lista separada por comas (o el parámetro repetido) y
-// convierte cada elemento con parse; cualquier elemento inválido es un error
-// del parámetro.
+// convierte cada elemento con parse; cualquier elemento inválido, o más de
+// maxValoresLista, es un error del parámetro.
 func lista[T any](c *consulta, nombre, mensaje string, parse func(string) (T, error)) []T {
 	vs, ok := c.q[nombre]
 	if !ok {
 		return nil
 	}
+	partes := strings.Split(strings.Join(vs, ","), ",")
+	if len(partes) > maxValoresLista {
+		c.v.Agregar(nombre, fmt.Sprintf("admite como máximo %d valores", maxValoresLista))
+		return nil
+	}
 	var out []T
-	for _, parte := range strings.Split(strings.Join(vs, ","), ",") {
+	for _, parte := range partes {
 		x, err := parse(strings.TrimSpace(parte))
 		if err != nil {
 			c.v.Agregar(nombre, mensaje)

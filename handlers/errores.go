@@ -32,6 +32,7 @@ var catalogo = map[models.CodigoError]fila{
 	models.CodigoUsuarioInactivo:       {http.StatusForbidden, "Usuario inactivo"},
 	models.CodigoNoEncontrado:          {http.StatusNotFound, "Recurso no encontrado"},
 	models.CodigoMetodoNoPermitido:     {http.StatusMethodNotAllowed, "Método no permitido"},
+	models.CodigoTiempoAgotado:         {http.StatusRequestTimeout, "Tiempo de espera agotado"},
 	models.CodigoTransicionInvalida:    {http.StatusConflict, "Transición de estado no permitida"},
 	models.CodigoConflictoAsignacion:   {http.StatusConflict, "Conflicto de asignación"},
 	models.CodigoConflicto:             {http.StatusConflict, "Conflicto"},
@@ -73,12 +74,23 @@ func manejarError(log *slog.Logger, bodyLimit string) func(error, echo.Context) 
 				slog.Any("requestId", c.Get(middleware.ClaveRequestID)),
 				slog.String("codigo", string(e.Codigo)), slog.String("error", err.Error()))
 		}
+		// Un error nunca se guarda en caché (y así toda respuesta de una ruta
+		// autenticada lleva no-store, también la que corta un middleware antes
+		// de Autenticar: 413, query ilegible).
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		if f.status == http.StatusRequestTimeout {
+			// El cuerpo a medio llegar deja la conexión inservible.
+			c.Response().Header().Set(echo.HeaderConnection, "close")
+		}
 		if e.ReintentarEn > 0 {
 			c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(e.ReintentarEn))
 		}
 		var werr error
 		switch {
-		case c.Request().Method == http.MethodHead:
+		case c.Request().Method == http.MethodHead && c.Get(claveHEAD) != true:
+			// Un HEAD que no pasó por headComoGet (no debería haberlo): sin
+			// cuerpo. Los demás se escriben como el GET y escritorHEAD
+			// descarta el cuerpo, así llevan las mismas cabeceras.
 			werr = c.NoContent(f.status)
 		case esRutaOAuth(c):
 			status, cuerpo := aErrorOAuth(err, e, f)

@@ -68,8 +68,8 @@ func (a *API) token(c echo.Context) error {
 	if tipoDeContenido(r) != "application/x-www-form-urlencoded" {
 		return models.Errorf(models.CodigoSolicitudMalFormada, "Envíe el cuerpo como application/x-www-form-urlencoded.")
 	}
-	if err := r.ParseForm(); err != nil {
-		return errMalFormada(err)
+	if err := leerFormulario(r); err != nil {
+		return err
 	}
 	ctx := r.Context()
 	var par *models.ParTokens

@@ -1,6 +1,9 @@
 package handlers
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"reflect"
+)
 
 // opcional es un campo de un cuerpo PATCH que distingue "no enviado"
 // (Presente false) de "enviado como null" (Presente true, Valor nil), para
@@ -38,3 +41,7 @@ func textoPatch(o opcional[string]) *string {
 	}
 	return &s
 }
+
+// tipoEnvuelto dice a la lectura estricta (podar) qué tipo lleva dentro,
+// para que sus claves también coincidan exactamente.
+func (opcional[T]) tipoEnvuelto() reflect.Type { return reflect.TypeFor[T]() }

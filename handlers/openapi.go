@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"io/fs"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -42,8 +46,10 @@ func registrarDocs(e *echo.Echo) {
 		},
 	})
 	pagina := echo.WrapHandler(ui)
+	csp := politicaDocs(ui)
 	// Una sola ruta para la página (/docs, /docs/) y sus archivos (/docs/…).
 	e.GET("/docs*", func(c echo.Context) error {
+		c.Response().Header().Set("Content-Security-Policy", csp)
 		switch resto := c.Param("*"); {
 		case resto == "" || resto == "/":
 			return pagina(c)
@@ -68,3 +74,38 @@ func existeRecursoDocs(nombre string) bool {
 	}
 	return false
 }
+
+// politicaDocs es la Content-Security-Policy de /docs (API.md §12). Swagger
+// UI sirve su JS y su CSS desde este mismo origen; la página tiene dos
+// <script> en línea, fijos (la configuración no cambia tras arrancar), que se
+// permiten por su hash SHA-256, calculado aquí sobre la página misma, así
+// que una actualización de swgui no rompe la política en silencio. Los
+// estilos en línea (un <style> y los atributos style que pone React) piden
+// 'unsafe-inline' en style-src; los íconos son data: (img-src). connect-src
+// 'self' basta para leer /openapi.json y para «Try it out» y «Authorize».
+func politicaDocs(pagina http.Handler) string {
+	w := &bufferHTML{cabeceras: http.Header{}}
+	req, _ := http.NewRequest(http.MethodGet, "/docs/", nil)
+	pagina.ServeHTTP(w, req)
+	hashes := []string{"'self'"}
+	for _, m := range scriptEnLinea.FindAllSubmatch(w.cuerpo.Bytes(), -1) {
+		suma := sha256.Sum256(m[1])
+		hashes = append(hashes, "'sha256-"+base64.StdEncoding.EncodeToString(suma[:])+"'")
+	}
+	return "default-src 'self'; script-src " + strings.Join(hashes, " ") +
+		"; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'" +
+		"; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+}
+
+// scriptEnLinea encuentra los <script> sin atributos (en línea).
+var scriptEnLinea = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+
+// bufferHTML guarda la página de Swagger UI para calcular sus hashes.
+type bufferHTML struct {
+	cabeceras http.Header
+	cuerpo    bytes.Buffer
+}
+
+func (b *bufferHTML) Header() http.Header         { return b.cabeceras }
+func (b *bufferHTML) Write(p []byte) (int, error) { return b.cuerpo.Write(p) }
+func (b *bufferHTML) WriteHeader(int)             {}

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"strconv"
-
 	"github.com/labstack/echo/v4"
 
 	"solicitud-transporte/models"
@@ -27,14 +25,15 @@ func aPaginaDTO[M, T any](r *models.Resultado[M], f func(*M) T) paginaDTO[T] {
 	return out
 }
 
-// idDe lee el parámetro :id de la ruta; un id no numérico es un recurso que
-// no existe (NO_ENCONTRADO), igual que uno desconocido.
+// idDe lee el parámetro :id de la ruta; un id que no está en decimal
+// canónico (idCanonico: «abc», «01», «+1», «1e3») es un recurso que no existe
+// (NO_ENCONTRADO), igual que uno desconocido.
 func idDe(c echo.Context) (uint, error) {
-	n, err := strconv.ParseUint(c.Param("id"), 10, 32)
-	if err != nil || n == 0 {
+	n, ok := idCanonico(c.Param("id"))
+	if !ok {
 		return 0, models.Errorf(models.CodigoNoEncontrado, "El recurso solicitado no existe.")
 	}
-	return uint(n), nil
+	return n, nil
 }
 
 // referenciaDTO es un usuario nombrado dentro de otro recurso.

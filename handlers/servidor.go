@@ -64,15 +64,16 @@ func NewServer(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = manejarError(d.Log, d.Config.BodyLimit)
 	e.IPExtractor = extractorIP(d.Config.TrustedProxies)
 
-	e.Pre(aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
-	// Orden: id de petición → métricas (si están activas; fuera del
+	e.Pre(headComoGet(), aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
+	// Orden: HEAD enrutado como GET (Pre) y devuelto a HEAD → id de petición → métricas (si están activas; fuera del
 	// registro, así miden el estado ya enviado) → registro (que entrega los
 	// errores al manejador central) → recuperación de panics (dentro del registro, así un panic
 	// también queda registrado como 500) → cabeceras de seguridad y CORS →
-	// /auth/* (no-store y límite de tasa) → límite de cuerpo. El límite de
-	// cuerpo va al final para que también un 413 lleve las cabeceras de
-	// /auth/* y de CORS, y cuente para el límite de tasa.
-	e.Use(middleware.RequestID())
+	// /auth/* (no-store y límite de tasa) → límite de cuerpo → formato
+	// (query legible, una sola Authorization). El límite de cuerpo y el
+	// formato van al final para que también un 413 o un 400 lleven las
+	// cabeceras de /auth/* y de CORS, y cuenten para el límite de tasa.
+	e.Use(restaurarHEAD(), middleware.RequestID())
 	if d.Metricas != nil {
 		e.Use(d.Metricas.Medir())
 	}
@@ -88,7 +89,8 @@ func NewServer(d Deps) *echo.Echo {
 	}
 	e.Use(middleware.SinCache("/auth/"),
 		middleware.LimitarPrefijo("/auth/", d.Cupo),
-		limiteCuerpo(d.Config.BodyLimitBytes))
+		limiteCuerpo(d.Config.BodyLimitBytes),
+		middleware.Formato())
 
 	auth := middleware.Autenticar(d.Auth)
 	a.registrarSalud(e)

@@ -10,10 +10,13 @@ import (
 
 // Autenticar exige un token de acceso en la cabecera Authorization (nunca en
 // la query), lo verifica con la lista negra y deja al actor en el contexto.
+// Sus respuestas llevan Cache-Control: no-store (API.md §12).
 // Errores: TOKEN_NO_PROPORCIONADO, TOKEN_INVALIDO, TOKEN_EXPIRADO, TOKEN_REVOCADO.
 func Autenticar(auth *models.Auth) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			// Toda respuesta de una ruta autenticada, también la de error.
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 			esquema, token, _ := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
 			token = strings.TrimSpace(token)
 			if !strings.EqualFold(esquema, "Bearer") || token == "" {

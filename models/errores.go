@@ -21,6 +21,9 @@ const (
 	CodigoUsuarioInactivo       CodigoError = "USUARIO_INACTIVO"
 	CodigoNoEncontrado          CodigoError = "NO_ENCONTRADO"
 	CodigoMetodoNoPermitido     CodigoError = "METODO_NO_PERMITIDO"
+	// CodigoTiempoAgotado: el cuerpo de la petición no llegó a tiempo (408).
+	// API.md §2 no tiene fila para él; lo pide §12.
+	CodigoTiempoAgotado         CodigoError = "TIEMPO_AGOTADO"
 	CodigoTransicionInvalida    CodigoError = "TRANSICION_INVALIDA"
 	CodigoConflictoAsignacion   CodigoError = "CONFLICTO_ASIGNACION"
 	CodigoConflicto             CodigoError = "CONFLICTO"
@@ -39,7 +42,7 @@ const (
 var CodigosError = []CodigoError{
 	CodigoSolicitudMalFormada, CodigoTokenNoProporcionado, CodigoTokenInvalido,
 	CodigoTokenExpirado, CodigoTokenRevocado, CodigoPermisosInsuficientes,
-	CodigoUsuarioInactivo, CodigoNoEncontrado, CodigoMetodoNoPermitido,
+	CodigoUsuarioInactivo, CodigoNoEncontrado, CodigoMetodoNoPermitido, CodigoTiempoAgotado,
 	CodigoTransicionInvalida, CodigoConflictoAsignacion, CodigoConflicto,
 	CodigoCuerpoDemasiadoGrande, CodigoTipoContenido, CodigoCredencialesInvalidas,
 	CodigoValidacion, CodigoMFAInvalido, CodigoDemasiadasSolicitudes,

@@ -1,10 +1,13 @@
 package models
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -108,16 +111,20 @@ func (t *Tokens) Emitir(sub uint, rol Rol, typ TipoToken, sid, jti string, emiti
 	return s, nil
 }
 
-// Verificar comprueba firma, algoritmo, iss, aud, exp, nbf, iat y typ.
+// Verificar comprueba firma, algoritmo, iss, aud, exp, nbf, iat (los tres
+// obligatorios y numéricos), typ y que no haya cabecera crit.
 // Devuelve TOKEN_EXPIRADO solo si lo único que falla es exp; cualquier otra
 // falla es TOKEN_INVALIDO. Si el token expiró, también devuelve sus claims
 // (ya verificados en firma), para que quien llama distinga el fin de sesión.
 func (t *Tokens) Verificar(raw string, tipo TipoToken) (*Claims, error) {
 	var c Claims
-	_, err := t.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.cfg.Secreto, nil })
+	tok, err := t.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.cfg.Secreto, nil })
 	firmaOK := err == nil || errors.Is(err, jwt.ErrTokenInvalidClaims)
 	if !firmaOK || c.Typ != tipo || c.ID == "" || c.Subject == "" {
 		return nil, ErrTokenInvalido(err)
+	}
+	if errForma := formaEstricta(tok, raw); errForma != nil {
+		return nil, ErrTokenInvalido(errForma)
 	}
 	if err != nil {
 		if soloExpirado(err) {
@@ -126,6 +133,39 @@ func (t *Tokens) Verificar(raw string, tipo TipoToken) (*Claims, error) {
 		return nil, ErrTokenInvalido(err)
 	}
 	return &c, nil
+}
+
+// formaEstricta aplica lo que golang-jwt deja pasar (API.md §12): exp, iat
+// y nbf son obligatorios y números JSON (la biblioteca acepta "exp": "123"
+// como fecha y no exige iat ni nbf), y una cabecera crit es inválida: no
+// entendemos ninguna extensión, así que ninguna puede ser crítica (RFC 7515
+// §4.1.11). Se llama con la firma ya comprobada.
+func formaEstricta(tok *jwt.Token, raw string) error {
+	if tok == nil {
+		return errors.New("token sin analizar")
+	}
+	if _, ok := tok.Header["crit"]; ok {
+		return errors.New("cabecera crit no admitida")
+	}
+	partes := strings.Split(raw, ".")
+	if len(partes) != 3 {
+		return errors.New("el token no tiene tres partes")
+	}
+	carga, err := base64.RawURLEncoding.DecodeString(partes[1])
+	if err != nil {
+		return err
+	}
+	var claims map[string]json.RawMessage
+	if err := json.Unmarshal(carga, &claims); err != nil {
+		return err
+	}
+	for _, k := range []string{"exp", "iat", "nbf"} {
+		v := bytes.TrimSpace(claims[k])
+		if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+			return fmt.Errorf("el claim %s falta o no es un número", k)
+		}
+	}
+	return nil
 }
 
 func soloExpirado(err error) bool {
