@@ -191,8 +191,8 @@ func (a *API) editarSolicitud(c echo.Context) error {
 	return responder(c, http.StatusOK, "Solicitud actualizada", a.aSolicitudDTO(s))
 }
 
-// accionDTO es el cuerpo de las acciones: motivo (rechazar, cancelar),
-// vehiculoId y motoristaId (asignar).
+// accionDTO es el cuerpo de las acciones: motivo (rechazar, cancelar,
+// reasignar), vehiculoId y motoristaId (asignar, reasignar).
 type accionDTO struct {
 	Motivo      string `json:"motivo"`
 	VehiculoID  *uint  `json:"vehiculoId"`
@@ -204,6 +204,7 @@ var mensajesAccion = map[models.Accion]string{
 	models.AccionAprobar:   "Solicitud aprobada",
 	models.AccionRechazar:  "Solicitud rechazada",
 	models.AccionAsignar:   "Solicitud asignada",
+	models.AccionReasignar: "Solicitud reasignada",
 	models.AccionIniciar:   "Viaje iniciado",
 	models.AccionFinalizar: "Viaje finalizado",
 	models.AccionCancelar:  "Solicitud cancelada",

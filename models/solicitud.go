@@ -247,8 +247,9 @@ func (e EdicionSolicitud) fusionar(s *Solicitud) NuevaSolicitud {
 	return n
 }
 
-// DatosAccion es el cuerpo de una acción: Motivo para rechazar y cancelar;
-// VehiculoID y MotoristaID para asignar. Lo que no aplica a la acción se
+// DatosAccion es el cuerpo de una acción: Motivo para rechazar, cancelar y
+// reasignar; VehiculoID y MotoristaID para asignar (ambos) y reasignar (al
+// menos uno; el que falta se conserva). Lo que no aplica a la acción se
 // ignora.
 type DatosAccion struct {
 	Motivo      string
@@ -269,8 +270,50 @@ func (d DatosAccion) Validar(accion Accion) error {
 		if d.MotoristaID == nil {
 			v.Agregar("motoristaId", "es obligatorio")
 		}
+	case AccionReasignar:
+		validarTexto(&v, "motivo", strings.TrimSpace(d.Motivo), true)
+		if d.VehiculoID == nil && d.MotoristaID == nil {
+			v.Agregar("vehiculoId", "indique el vehículo nuevo, el motorista nuevo o ambos")
+		}
 	}
 	return v.Err()
+}
+
+// Reasignacion es lo que cambia un reasignar sobre sol: el vehículo y el
+// motorista resultantes y cuáles de ellos son nuevos (solo esos se
+// comprueban). Error: VALIDACION si no cambia ninguno.
+type Reasignacion struct {
+	VehiculoID, MotoristaID         uint
+	CambiaVehiculo, CambiaMotorista bool
+}
+
+// Reasignar calcula la reasignación que d pide sobre sol (ya asignada).
+// Error: VALIDACION si d deja el mismo vehículo y el mismo motorista.
+func (d DatosAccion) Reasignar(sol *Solicitud) (Reasignacion, error) {
+	var r Reasignacion
+	if sol.VehiculoID != nil {
+		r.VehiculoID = *sol.VehiculoID
+	}
+	if sol.MotoristaID != nil {
+		r.MotoristaID = *sol.MotoristaID
+	}
+	if d.VehiculoID != nil && *d.VehiculoID != r.VehiculoID {
+		r.VehiculoID, r.CambiaVehiculo = *d.VehiculoID, true
+	}
+	if d.MotoristaID != nil && *d.MotoristaID != r.MotoristaID {
+		r.MotoristaID, r.CambiaMotorista = *d.MotoristaID, true
+	}
+	if !r.CambiaVehiculo && !r.CambiaMotorista {
+		var v Validacion
+		if d.VehiculoID != nil {
+			v.Agregar("vehiculoId", "es el vehículo ya asignado: indique otro o cambie el motorista")
+		}
+		if d.MotoristaID != nil {
+			v.Agregar("motoristaId", "es el motorista ya asignado: indique otro o cambie el vehículo")
+		}
+		return r, v.Err()
+	}
+	return r, nil
 }
 
 // OrdenSolicitudDefecto es el orden de la lista de solicitudes si no se pide
