@@ -113,10 +113,13 @@ type datosSolicitud struct {
 	pasajeros                              int
 }
 
-// validar comprueba cada campo (nombres como en el JSON) con ahora como
-// referencia de "futuro" y devuelve los datos limpios. Error: VALIDACION con
+// validar comprueba cada campo (nombres como en el JSON) y devuelve los
+// datos limpios, con las fechas truncadas al segundo. ahora es la
+// referencia de "futuro" y de la anticipación máxima de fechaSalida; con
+// conAhora false esas dos reglas no se aplican (un PATCH que no cambia
+// fechaSalida no la vuelve a juzgar contra el reloj). Error: VALIDACION con
 // un error por campo.
-func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
+func (n NuevaSolicitud) validar(ahora time.Time, conAhora bool) (datosSolicitud, error) {
 	var v Validacion
 	d := datosSolicitud{
 		origen: strings.TrimSpace(n.Origen), destino: strings.TrimSpace(n.Destino),
@@ -142,19 +145,29 @@ func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
 		v.Agregar("fechaSalida", m)
 	case n.FechaSalida == nil:
 		v.Agregar("fechaSalida", "es obligatoria")
-	case !n.FechaSalida.After(ahora):
+	case !FechaEnRango(*n.FechaSalida):
+		v.Agregar("fechaSalida", MensajeFechaFueraDeRango)
+	case conAhora && !AlSegundo(*n.FechaSalida).After(ahora):
 		v.Agregar("fechaSalida", "debe ser una fecha futura")
+	case conAhora && AlSegundo(*n.FechaSalida).Sub(ahora) > AnticipacionMaxima:
+		v.Agregar("fechaSalida", "no puede ser más de 400 días después de hoy")
 	default:
-		d.salida = n.FechaSalida.UTC()
+		d.salida = AlSegundo(*n.FechaSalida)
 	}
 	switch m, malo := n.ilegible("fechaRegreso"); {
 	case malo:
 		v.Agregar("fechaRegreso", m)
 	case n.FechaRegreso == nil:
-	case !d.salida.IsZero() && !n.FechaRegreso.After(d.salida):
+	case !FechaEnRango(*n.FechaRegreso):
+		v.Agregar("fechaRegreso", MensajeFechaFueraDeRango)
+	case d.salida.IsZero():
+		// sin una salida válida no hay con qué compararlo
+	case !AlSegundo(*n.FechaRegreso).After(d.salida):
 		v.Agregar("fechaRegreso", "debe ser posterior a fechaSalida")
+	case AlSegundo(*n.FechaRegreso).Sub(d.salida) > DuracionMaximaViaje:
+		v.Agregar("fechaRegreso", "el viaje no puede durar más de 31 días desde fechaSalida")
 	default:
-		r := n.FechaRegreso.UTC()
+		r := AlSegundo(*n.FechaRegreso)
 		d.regreso = &r
 	}
 	for _, e := range n.Ilegibles {

@@ -7,7 +7,8 @@ import "time"
 // asigna el siguiente ST-YYYY-NNNNNN). loc es TIMEZONE, que fija el fin de la
 // ventana de una solicitud sin regreso. Error: VALIDACION.
 func (n NuevaSolicitud) Crear(solicitanteID uint, ahora time.Time, loc *time.Location) (*Solicitud, error) {
-	d, err := n.validar(ahora)
+	ahora = AlSegundo(ahora)
+	d, err := n.validar(ahora, true)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +36,8 @@ func (e EdicionSolicitud) Editar(sol *Solicitud, actor *Actor, ahora time.Time, 
 	if *e.Version != sol.Version {
 		return ErrVersion(sol.Version)
 	}
-	d, err := e.fusionar(sol).validar(ahora)
+	ahora = AlSegundo(ahora)
+	d, err := e.fusionar(sol).validar(ahora, true)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (s *Store) siguienteCodigoSolicitud(tx *gorm.DB, ahora time.Time) (string, 
 func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
 	return tx.Omit(clause.Associations).Create(&models.Historial{
 		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
-		Comentario: models.Recortar(comentario, 1000), Fecha: s.now(),
+		Comentario: models.Recortar(comentario, 1000), Fecha: models.AlSegundo(s.now()),
 	}).Error
 }
 
@@ -180,10 +180,13 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 		if err != nil {
 			return err
 		}
+		ahora := models.AlSegundo(s.now())
+		if err := models.ComprobarSalida(sol, accion, ahora); err != nil {
+			return err
+		}
 		if err := d.Validar(accion); err != nil {
 			return err
 		}
-		ahora := s.now()
 		cambios := map[string]any{"estado": hacia, "version": gorm.Expr("version + 1"), "actualizado_en": ahora}
 		comentario := ""
 		switch accion {
