@@ -38,3 +38,13 @@ func textoPatch(o opcional[string]) *string {
 	}
 	return &s
 }
+
+// valorPatch devuelve el valor de un campo de PATCH (nil si no vino) y, si
+// vino como null, anota su nombre en nulos: qué significa null (borrar u
+// obligatorio) lo decide models.
+func valorPatch[T any](o opcional[T], campo string, nulos *[]string) *T {
+	if o.Presente && o.Valor == nil {
+		*nulos = append(*nulos, campo)
+	}
+	return o.Valor
+}

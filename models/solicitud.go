@@ -202,9 +202,11 @@ func validarTexto(v *Validacion, campo, s string, obligatorio bool) {
 }
 
 // EdicionSolicitud es un PATCH ya convertido por la capa HTTP: los campos
-// nil no cambian. VaciarFechaSalida y VaciarFechaRegreso dicen que el
-// cliente mandó la fecha vacía ("", o null en fechaRegreso): fechaRegreso se
-// borra; fechaSalida es obligatoria y da VALIDACION. Ilegibles, como en
+// nil no cambian. Nulos son los campos que llegaron como null (nombres del
+// JSON): null borra un campo opcional (fechaRegreso, observaciones) y es
+// VALIDACION en uno obligatorio. VaciarFechaSalida y VaciarFechaRegreso
+// dicen que el cliente mandó la fecha como "": fechaRegreso se borra;
+// fechaSalida es obligatoria y da VALIDACION. Ilegibles, como en
 // NuevaSolicitud. Version es la que el cliente leyó; si ya no es la actual,
 // CONFLICTO.
 type EdicionSolicitud struct {
@@ -218,8 +220,12 @@ type EdicionSolicitud struct {
 	Pasajeros          *int
 	Observaciones      *string
 	Version            *int
+	Nulos              []string
 	Ilegibles          []ErrorCampo
 }
+
+// opcionalesSolicitud son los campos que un PATCH puede borrar con null.
+var opcionalesSolicitud = map[string]bool{"fechaRegreso": true, "observaciones": true}
 
 // fusionar combina la edición con s y devuelve la solicitud resultante como
 // NuevaSolicitud, para validarla con las mismas reglas que la creación: lo
@@ -228,7 +234,18 @@ func (e EdicionSolicitud) fusionar(s *Solicitud) NuevaSolicitud {
 	salida, pasajeros, observaciones := s.FechaSalida, s.Pasajeros, s.Observaciones
 	n := NuevaSolicitud{
 		Origen: s.Origen, Destino: s.Destino, FechaSalida: &salida, FechaRegreso: s.FechaRegreso,
-		Motivo: s.Motivo, Pasajeros: &pasajeros, Observaciones: &observaciones, Ilegibles: e.Ilegibles,
+		Motivo: s.Motivo, Pasajeros: &pasajeros, Observaciones: &observaciones,
+		Ilegibles: append([]ErrorCampo(nil), e.Ilegibles...),
+	}
+	for _, campo := range e.Nulos {
+		switch {
+		case campo == "fechaRegreso":
+			e.VaciarFechaRegreso = true
+		case campo == "observaciones":
+			e.Observaciones = ptr("")
+		case !opcionalesSolicitud[campo]:
+			n.Ilegibles = append(n.Ilegibles, ErrorCampo{Campo: campo, Mensaje: "es obligatorio y no puede ser null"})
+		}
 	}
 	if e.Origen != nil {
 		n.Origen = *e.Origen
@@ -258,6 +275,21 @@ func (e EdicionSolicitud) fusionar(s *Solicitud) NuevaSolicitud {
 		n.Observaciones = e.Observaciones
 	}
 	return n
+}
+
+// cambiaSalida dice si la edición trae una fechaSalida distinta de la
+// guardada (al segundo): solo entonces se juzga contra el reloj.
+func (e EdicionSolicitud) cambiaSalida(s *Solicitud) bool {
+	return e.FechaSalida != nil && !AlSegundo(*e.FechaSalida).Equal(s.FechaSalida)
+}
+
+// igual dice si d deja s como está.
+func (d datosSolicitud) igual(s *Solicitud) bool {
+	mismoRegreso := (d.regreso == nil) == (s.FechaRegreso == nil) &&
+		(d.regreso == nil || d.regreso.Equal(*s.FechaRegreso))
+	return d.origen == s.Origen && d.destino == s.Destino && d.motivo == s.Motivo &&
+		d.observaciones == s.Observaciones && d.pasajeros == s.Pasajeros &&
+		d.salida.Equal(s.FechaSalida) && mismoRegreso
 }
 
 // DatosAccion es el cuerpo de una acción: Motivo para rechazar, cancelar y

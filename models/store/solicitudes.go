@@ -125,7 +125,8 @@ func (s *Store) HistorialSolicitud(ctx context.Context, actor *models.Actor, id 
 }
 
 // EditarSolicitud aplica un PATCH del dueño a una solicitud pendiente, con
-// las mismas reglas que la creación. Errores: NO_ENCONTRADO,
+// las mismas reglas que la creación; un PATCH que no cambia nada no escribe
+// (version sigue igual). Errores: NO_ENCONTRADO,
 // PERMISOS_INSUFICIENTES (no es el dueño), TRANSICION_INVALIDA (ya no está
 // pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
 func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uint, e models.EdicionSolicitud) (*models.Solicitud, error) {
@@ -136,8 +137,13 @@ func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uin
 			return err
 		}
 		version := sol.Version
-		if err := e.Editar(sol, actor, s.now(), s.loc); err != nil {
+		cambia, err := e.Editar(sol, actor, s.now(), s.loc)
+		if err != nil {
 			return err
+		}
+		if !cambia {
+			out = sol
+			return nil
 		}
 		res := tx.Model(&models.Solicitud{}).
 			Where("id = ? AND estado = ? AND version = ?", id, models.EstadoPendiente, version).
