@@ -216,7 +216,8 @@ func lista[T any](c *consulta, nombre, mensaje string, parse func(string) (T, er
 // intervalo lee desde y hasta: RFC 3339 con zona, o YYYY-MM-DD (inicio,
 // resp. fin, de ese día en la zona). Si inclusivo, un hasta RFC 3339 incluye
 // ese instante (filtros de lista); si no, la ventana es semiabierta
-// (disponibilidad). Que desde quede antes que hasta lo comprueba
+// (disponibilidad). Cada fecha cae entre los años 1970 y 9999
+// (models.FechaEnRango). Que desde quede antes que hasta lo comprueba
 // models.Intervalo.Validar.
 func (c *consulta) intervalo(obligatorio, inclusivo bool) models.Intervalo {
 	var r models.Intervalo
@@ -233,6 +234,10 @@ func (c *consulta) intervalo(obligatorio, inclusivo bool) models.Intervalo {
 			c.v.Agregar(campo, "debe ser una fecha RFC 3339 con zona horaria o AAAA-MM-DD")
 			continue
 		}
+		if !models.FechaEnRango(t) {
+			c.v.Agregar(campo, models.MensajeFechaFueraDeRango)
+			continue
+		}
 		if campo == "desde" {
 			r.Desde = &t
 			continue
@@ -247,6 +252,7 @@ func (c *consulta) intervalo(obligatorio, inclusivo bool) models.Intervalo {
 			// al redondear y el instante hasta quedaría fuera).
 			t = t.Add(time.Microsecond)
 		}
+		t = models.LimiteFiltro(t)
 		r.Hasta = &t
 	}
 	r.Validar(&c.v)

@@ -45,3 +45,13 @@ func textoPatch(o opcional[string]) *string {
 // tipoEnvuelto dice a la lectura estricta (podar) qué tipo lleva dentro,
 // para que sus claves también coincidan exactamente.
 func (opcional[T]) tipoEnvuelto() reflect.Type { return reflect.TypeFor[T]() }
+
+// valorPatch devuelve el valor de un campo de PATCH (nil si no vino) y, si
+// vino como null, anota su nombre en nulos: qué significa null (borrar u
+// obligatorio) lo decide models.
+func valorPatch[T any](o opcional[T], campo string, nulos *[]string) *T {
+	if o.Presente && o.Valor == nil {
+		*nulos = append(*nulos, campo)
+	}
+	return o.Valor
+}

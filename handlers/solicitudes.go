@@ -145,29 +145,37 @@ func (a *API) verSolicitud(c echo.Context) error {
 	return responder(c, http.StatusOK, "Solicitud obtenida", a.aSolicitudDTO(s))
 }
 
-// edicionSolicitudDTO es el cuerpo de PATCH: campos ausentes (o null, salvo
-// fechaRegreso) no cambian; fechaRegreso null o "" la borra.
+// edicionSolicitudDTO es el cuerpo de PATCH: un campo ausente no cambia;
+// null borra uno opcional (fechaRegreso, observaciones) y es VALIDACION en
+// uno obligatorio (lo decide models); fechaRegreso "" también la borra.
 type edicionSolicitudDTO struct {
-	Origen        *string          `json:"origen"`
-	Destino       *string          `json:"destino"`
-	FechaSalida   *string          `json:"fechaSalida"`
+	Origen        opcional[string] `json:"origen"`
+	Destino       opcional[string] `json:"destino"`
+	FechaSalida   opcional[string] `json:"fechaSalida"`
 	FechaRegreso  opcional[string] `json:"fechaRegreso"`
-	Motivo        *string          `json:"motivo"`
-	Pasajeros     *int             `json:"pasajeros"`
-	Observaciones *string          `json:"observaciones"`
-	Version       *int             `json:"version"`
+	Motivo        opcional[string] `json:"motivo"`
+	Pasajeros     opcional[int]    `json:"pasajeros"`
+	Observaciones opcional[string] `json:"observaciones"`
+	Version       opcional[int]    `json:"version"`
 }
 
-// aModelo convierte el cuerpo en la edición tipada de models; las fechas
-// vacías se marcan con Vaciar… y las ilegibles van en Ilegibles.
+// aModelo convierte el cuerpo en la edición tipada de models: los null van
+// en Nulos, las fechas vacías se marcan con Vaciar… y las ilegibles van en
+// Ilegibles.
 func (in edicionSolicitudDTO) aModelo() models.EdicionSolicitud {
-	e := models.EdicionSolicitud{Origen: in.Origen, Destino: in.Destino, Motivo: in.Motivo,
-		Pasajeros: in.Pasajeros, Observaciones: in.Observaciones, Version: in.Version}
-	if in.FechaSalida != nil {
-		e.FechaSalida = fechaCuerpo("fechaSalida", *in.FechaSalida, &e.Ilegibles)
-		e.VaciarFechaSalida = *in.FechaSalida == ""
+	var e models.EdicionSolicitud
+	e.Origen = valorPatch(in.Origen, "origen", &e.Nulos)
+	e.Destino = valorPatch(in.Destino, "destino", &e.Nulos)
+	e.Motivo = valorPatch(in.Motivo, "motivo", &e.Nulos)
+	e.Pasajeros = valorPatch(in.Pasajeros, "pasajeros", &e.Nulos)
+	e.Observaciones = valorPatch(in.Observaciones, "observaciones", &e.Nulos)
+	// version null es como ausente: models la exige
+	e.Version = in.Version.Valor
+	if s := valorPatch(in.FechaSalida, "fechaSalida", &e.Nulos); s != nil {
+		e.FechaSalida = fechaCuerpo("fechaSalida", *s, &e.Ilegibles)
+		e.VaciarFechaSalida = *s == ""
 	}
-	if s := textoPatch(in.FechaRegreso); s != nil {
+	if s := valorPatch(in.FechaRegreso, "fechaRegreso", &e.Nulos); s != nil {
 		e.FechaRegreso = fechaCuerpo("fechaRegreso", *s, &e.Ilegibles)
 		e.VaciarFechaRegreso = *s == ""
 	}
@@ -191,8 +199,8 @@ func (a *API) editarSolicitud(c echo.Context) error {
 	return responder(c, http.StatusOK, "Solicitud actualizada", a.aSolicitudDTO(s))
 }
 
-// accionDTO es el cuerpo de las acciones: motivo (rechazar, cancelar),
-// vehiculoId y motoristaId (asignar).
+// accionDTO es el cuerpo de las acciones: motivo (rechazar, cancelar,
+// reasignar), vehiculoId y motoristaId (asignar, reasignar).
 type accionDTO struct {
 	Motivo      string `json:"motivo"`
 	VehiculoID  *uint  `json:"vehiculoId"`
@@ -204,6 +212,7 @@ var mensajesAccion = map[models.Accion]string{
 	models.AccionAprobar:   "Solicitud aprobada",
 	models.AccionRechazar:  "Solicitud rechazada",
 	models.AccionAsignar:   "Solicitud asignada",
+	models.AccionReasignar: "Solicitud reasignada",
 	models.AccionIniciar:   "Viaje iniciado",
 	models.AccionFinalizar: "Viaje finalizado",
 	models.AccionCancelar:  "Solicitud cancelada",

@@ -7,7 +7,8 @@ import (
 )
 
 // TestEdicionSolicitudAModelo: cómo llega a models cada forma de las fechas
-// de un PATCH (ausente, null, "", ilegible, válida).
+// de un PATCH (ausente, null, "", ilegible, válida). Un null llega en Nulos:
+// models lo borra (fechaRegreso) o lo rechaza (fechaSalida, obligatoria).
 func TestEdicionSolicitudAModelo(t *testing.T) {
 	salida := time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)
 	casos := []struct {
@@ -15,14 +16,15 @@ func TestEdicionSolicitudAModelo(t *testing.T) {
 		cuerpo                  string
 		salida, regreso         *time.Time
 		vaciarSalida, vaciarReg bool
-		ilegibles               string
+		ilegibles, nulos        string
 	}{
 		{nombre: "ausentes", cuerpo: `{}`},
-		{nombre: "salida null no cambia", cuerpo: `{"fechaSalida":null}`},
+		{nombre: "salida null va a Nulos", cuerpo: `{"fechaSalida":null}`, nulos: "fechaSalida"},
 		{nombre: "salida vacía", cuerpo: `{"fechaSalida":""}`, vaciarSalida: true},
 		{nombre: "salida válida", cuerpo: `{"fechaSalida":"2026-03-05T04:00:00-06:00"}`, salida: &salida},
 		{nombre: "salida ilegible", cuerpo: `{"fechaSalida":"mañana"}`, ilegibles: "fechaSalida"},
-		{nombre: "regreso null lo borra", cuerpo: `{"fechaRegreso":null}`, vaciarReg: true},
+		{nombre: "regreso null va a Nulos", cuerpo: `{"fechaRegreso":null}`, nulos: "fechaRegreso"},
+		{nombre: "otros null", cuerpo: `{"origen":null,"observaciones":null,"pasajeros":null,"version":null}`, nulos: "origen,pasajeros,observaciones"},
 		{nombre: "regreso vacío lo borra", cuerpo: `{"fechaRegreso":""}`, vaciarReg: true},
 		{nombre: "regreso válido", cuerpo: `{"fechaRegreso":"2026-03-05T10:00:00Z"}`, regreso: &salida},
 		{nombre: "las dos ilegibles", cuerpo: `{"fechaSalida":"2026-03-05","fechaRegreso":"x"}`, ilegibles: "fechaSalida,fechaRegreso"},
@@ -49,6 +51,9 @@ func TestEdicionSolicitudAModelo(t *testing.T) {
 			}
 			if got := strings.Join(campos, ","); got != c.ilegibles {
 				t.Fatalf("ilegibles = %q, want %q", got, c.ilegibles)
+			}
+			if got := strings.Join(e.Nulos, ","); got != c.nulos {
+				t.Fatalf("nulos = %q, want %q", got, c.nulos)
 			}
 		})
 	}

@@ -35,7 +35,7 @@ func aVehiculoDTO(v *models.Vehiculo) vehiculoDTO {
 	return vehiculoDTO{ID: v.ID, Placa: v.Placa, Marca: v.Marca, Modelo: v.Modelo, Capacidad: v.Capacidad, Activo: v.Activo}
 }
 
-// datosVehiculoDTO es el cuerpo de POST y PATCH (en PATCH, lo ausente no cambia).
+// datosVehiculoDTO es el cuerpo de POST.
 type datosVehiculoDTO struct {
 	Placa     *string `json:"placa"`
 	Marca     *string `json:"marca"`
@@ -50,7 +50,8 @@ func (a *API) crearVehiculo(c echo.Context) error {
 	if err := leerJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := a.store.CrearVehiculo(c.Request().Context(), models.DatosVehiculo(in))
+	v, err := a.store.CrearVehiculo(c.Request().Context(), models.DatosVehiculo{
+		Placa: in.Placa, Marca: in.Marca, Modelo: in.Modelo, Capacidad: in.Capacidad, Activo: in.Activo})
 	if err != nil {
 		return err
 	}
@@ -83,17 +84,37 @@ func (a *API) verVehiculo(c echo.Context) error {
 	return responder(c, http.StatusOK, "Vehículo obtenido", aVehiculoDTO(v))
 }
 
+// cambioVehiculoDTO es el cuerpo de PATCH: lo ausente no cambia; null es
+// VALIDACION (todos los campos son obligatorios).
+type cambioVehiculoDTO struct {
+	Placa     opcional[string] `json:"placa"`
+	Marca     opcional[string] `json:"marca"`
+	Modelo    opcional[string] `json:"modelo"`
+	Capacidad opcional[int]    `json:"capacidad"`
+	Activo    opcional[bool]   `json:"activo"`
+}
+
+func (in cambioVehiculoDTO) aModelo() models.DatosVehiculo {
+	var d models.DatosVehiculo
+	d.Placa = valorPatch(in.Placa, "placa", &d.Nulos)
+	d.Marca = valorPatch(in.Marca, "marca", &d.Nulos)
+	d.Modelo = valorPatch(in.Modelo, "modelo", &d.Nulos)
+	d.Capacidad = valorPatch(in.Capacidad, "capacidad", &d.Nulos)
+	d.Activo = valorPatch(in.Activo, "activo", &d.Nulos)
+	return d
+}
+
 // editarVehiculo es PATCH /vehiculos/{id}.
 func (a *API) editarVehiculo(c echo.Context) error {
 	id, err := idDe(c)
 	if err != nil {
 		return err
 	}
-	var in datosVehiculoDTO
+	var in cambioVehiculoDTO
 	if err := leerJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := a.store.EditarVehiculo(c.Request().Context(), id, models.DatosVehiculo(in))
+	v, err := a.store.EditarVehiculo(c.Request().Context(), id, in.aModelo())
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,7 @@ const (
 	AccionAprobar   Accion = "aprobar"
 	AccionRechazar  Accion = "rechazar"
 	AccionAsignar   Accion = "asignar"
+	AccionReasignar Accion = "reasignar"
 	AccionIniciar   Accion = "iniciar"
 	AccionFinalizar Accion = "finalizar"
 	AccionCancelar  Accion = "cancelar"
@@ -55,7 +56,7 @@ const (
 )
 
 // Acciones lista las acciones que mueven el estado (las rutas POST de §7).
-var Acciones = []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionIniciar, AccionFinalizar, AccionCancelar}
+var Acciones = []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar}
 
 // ParseAccion convierte texto en una de Acciones.
 func ParseAccion(s string) (Accion, error) {
@@ -90,9 +91,11 @@ type transicion struct {
 // transiciones es la única tabla del flujo (API.md §5 y §7). Los manejadores
 // nunca deciden sobre estados: preguntan a Transicion.
 var transiciones = map[Accion]transicion{
-	AccionAprobar:   {desde: []Estado{EstadoPendiente}, hacia: EstadoAprobada, roles: []Rol{RolAdmin, RolAprobador}},
-	AccionRechazar:  {desde: []Estado{EstadoPendiente}, hacia: EstadoRechazada, roles: []Rol{RolAdmin, RolAprobador}},
-	AccionAsignar:   {desde: []Estado{EstadoAprobada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}},
+	AccionAprobar:  {desde: []Estado{EstadoPendiente}, hacia: EstadoAprobada, roles: []Rol{RolAdmin, RolAprobador}},
+	AccionRechazar: {desde: []Estado{EstadoPendiente}, hacia: EstadoRechazada, roles: []Rol{RolAdmin, RolAprobador}},
+	AccionAsignar:  {desde: []Estado{EstadoAprobada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}},
+	// reasignar cambia vehículo o motorista sin salir de asignada.
+	AccionReasignar: {desde: []Estado{EstadoAsignada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}},
 	AccionIniciar:   {desde: []Estado{EstadoAsignada}, hacia: EstadoEnCurso, roles: []Rol{RolAdmin}, motorista: true},
 	AccionFinalizar: {desde: []Estado{EstadoEnCurso}, hacia: EstadoFinalizada, roles: []Rol{RolAdmin}, motorista: true},
 	AccionCancelar: {desde: []Estado{EstadoPendiente, EstadoAprobada, EstadoAsignada}, hacia: EstadoCancelada,

@@ -13,6 +13,7 @@ func TestTransicion(t *testing.T) {
 		AccionAprobar:   {EstadoPendiente: EstadoAprobada},
 		AccionRechazar:  {EstadoPendiente: EstadoRechazada},
 		AccionAsignar:   {EstadoAprobada: EstadoAsignada},
+		AccionReasignar: {EstadoAsignada: EstadoAsignada},
 		AccionIniciar:   {EstadoAsignada: EstadoEnCurso},
 		AccionFinalizar: {EstadoEnCurso: EstadoFinalizada},
 		AccionCancelar:  {EstadoPendiente: EstadoCancelada, EstadoAprobada: EstadoCancelada, EstadoAsignada: EstadoCancelada},
@@ -25,10 +26,10 @@ func TestTransicion(t *testing.T) {
 		puede  []Accion
 	}
 	quienes := []quien{
-		{"admin", RolAdmin, Relacion{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionIniciar, AccionFinalizar, AccionCancelar}},
-		{"admin dueño", RolAdmin, Relacion{Dueno: true}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionIniciar, AccionFinalizar, AccionCancelar, AccionEditar}},
-		{"aprobador", RolAprobador, Relacion{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionCancelar}},
-		{"aprobador dueño", RolAprobador, Relacion{Dueno: true}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionCancelar, AccionEditar}},
+		{"admin", RolAdmin, Relacion{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar}},
+		{"admin dueño", RolAdmin, Relacion{Dueno: true}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar, AccionEditar}},
+		{"aprobador", RolAprobador, Relacion{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionCancelar}},
+		{"aprobador dueño", RolAprobador, Relacion{Dueno: true}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionCancelar, AccionEditar}},
 		{"motorista asignado", RolMotorista, Relacion{Motorista: true}, []Accion{AccionIniciar, AccionFinalizar}},
 		{"motorista dueño", RolMotorista, Relacion{Dueno: true}, []Accion{AccionCancelar, AccionEditar}},
 		{"motorista ajeno", RolMotorista, Relacion{}, nil},
@@ -38,7 +39,7 @@ func TestTransicion(t *testing.T) {
 		{"solicitante asignado", RolSolicitante, Relacion{Motorista: true}, nil},
 	}
 	for _, q := range quienes {
-		for _, accion := range append(Acciones, AccionEditar) {
+		for _, accion := range append([]Accion{AccionReasignar}, append(Acciones, AccionEditar)...) {
 			for _, actual := range Estados {
 				hacia, err := Transicion(actual, accion, q.rol, q.rel)
 				puede := false
@@ -84,5 +85,8 @@ func TestParseEstadoAccion(t *testing.T) {
 	}
 	if a, err := ParseAccion("asignar"); err != nil || a != AccionAsignar {
 		t.Errorf("ParseAccion(asignar) = %q, %v", a, err)
+	}
+	if a, err := ParseAccion("reasignar"); err != nil || a != AccionReasignar {
+		t.Errorf("ParseAccion(reasignar) = %q, %v", a, err)
 	}
 }

@@ -113,10 +113,13 @@ type datosSolicitud struct {
 	pasajeros                              int
 }
 
-// validar comprueba cada campo (nombres como en el JSON) con ahora como
-// referencia de "futuro" y devuelve los datos limpios. Error: VALIDACION con
+// validar comprueba cada campo (nombres como en el JSON) y devuelve los
+// datos limpios, con las fechas truncadas al segundo. ahora es la
+// referencia de "futuro" y de la anticipación máxima de fechaSalida; con
+// conAhora false esas dos reglas no se aplican (un PATCH que no cambia
+// fechaSalida no la vuelve a juzgar contra el reloj). Error: VALIDACION con
 // un error por campo.
-func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
+func (n NuevaSolicitud) validar(ahora time.Time, conAhora bool) (datosSolicitud, error) {
 	var v Validacion
 	d := datosSolicitud{
 		origen: strings.TrimSpace(n.Origen), destino: strings.TrimSpace(n.Destino),
@@ -142,19 +145,29 @@ func (n NuevaSolicitud) validar(ahora time.Time) (datosSolicitud, error) {
 		v.Agregar("fechaSalida", m)
 	case n.FechaSalida == nil:
 		v.Agregar("fechaSalida", "es obligatoria")
-	case !n.FechaSalida.After(ahora):
+	case !FechaEnRango(*n.FechaSalida):
+		v.Agregar("fechaSalida", MensajeFechaFueraDeRango)
+	case conAhora && !AlSegundo(*n.FechaSalida).After(ahora):
 		v.Agregar("fechaSalida", "debe ser una fecha futura")
+	case conAhora && AlSegundo(*n.FechaSalida).Sub(ahora) > AnticipacionMaxima:
+		v.Agregar("fechaSalida", "no puede ser más de 400 días después de hoy")
 	default:
-		d.salida = n.FechaSalida.UTC()
+		d.salida = AlSegundo(*n.FechaSalida)
 	}
 	switch m, malo := n.ilegible("fechaRegreso"); {
 	case malo:
 		v.Agregar("fechaRegreso", m)
 	case n.FechaRegreso == nil:
-	case !d.salida.IsZero() && !n.FechaRegreso.After(d.salida):
+	case !FechaEnRango(*n.FechaRegreso):
+		v.Agregar("fechaRegreso", MensajeFechaFueraDeRango)
+	case d.salida.IsZero():
+		// sin una salida válida no hay con qué compararlo
+	case !AlSegundo(*n.FechaRegreso).After(d.salida):
 		v.Agregar("fechaRegreso", "debe ser posterior a fechaSalida")
+	case AlSegundo(*n.FechaRegreso).Sub(d.salida) > DuracionMaximaViaje:
+		v.Agregar("fechaRegreso", "el viaje no puede durar más de 31 días desde fechaSalida")
 	default:
-		r := n.FechaRegreso.UTC()
+		r := AlSegundo(*n.FechaRegreso)
 		d.regreso = &r
 	}
 	for _, e := range n.Ilegibles {
@@ -189,9 +202,11 @@ func validarTexto(v *Validacion, campo, s string, obligatorio bool) {
 }
 
 // EdicionSolicitud es un PATCH ya convertido por la capa HTTP: los campos
-// nil no cambian. VaciarFechaSalida y VaciarFechaRegreso dicen que el
-// cliente mandó la fecha vacía ("", o null en fechaRegreso): fechaRegreso se
-// borra; fechaSalida es obligatoria y da VALIDACION. Ilegibles, como en
+// nil no cambian. Nulos son los campos que llegaron como null (nombres del
+// JSON): null borra un campo opcional (fechaRegreso, observaciones) y es
+// VALIDACION en uno obligatorio. VaciarFechaSalida y VaciarFechaRegreso
+// dicen que el cliente mandó la fecha como "": fechaRegreso se borra;
+// fechaSalida es obligatoria y da VALIDACION. Ilegibles, como en
 // NuevaSolicitud. Version es la que el cliente leyó; si ya no es la actual,
 // CONFLICTO.
 type EdicionSolicitud struct {
@@ -205,8 +220,12 @@ type EdicionSolicitud struct {
 	Pasajeros          *int
 	Observaciones      *string
 	Version            *int
+	Nulos              []string
 	Ilegibles          []ErrorCampo
 }
+
+// opcionalesSolicitud son los campos que un PATCH puede borrar con null.
+var opcionalesSolicitud = map[string]bool{"fechaRegreso": true, "observaciones": true}
 
 // fusionar combina la edición con s y devuelve la solicitud resultante como
 // NuevaSolicitud, para validarla con las mismas reglas que la creación: lo
@@ -215,7 +234,18 @@ func (e EdicionSolicitud) fusionar(s *Solicitud) NuevaSolicitud {
 	salida, pasajeros, observaciones := s.FechaSalida, s.Pasajeros, s.Observaciones
 	n := NuevaSolicitud{
 		Origen: s.Origen, Destino: s.Destino, FechaSalida: &salida, FechaRegreso: s.FechaRegreso,
-		Motivo: s.Motivo, Pasajeros: &pasajeros, Observaciones: &observaciones, Ilegibles: e.Ilegibles,
+		Motivo: s.Motivo, Pasajeros: &pasajeros, Observaciones: &observaciones,
+		Ilegibles: append([]ErrorCampo(nil), e.Ilegibles...),
+	}
+	for _, campo := range e.Nulos {
+		switch {
+		case campo == "fechaRegreso":
+			e.VaciarFechaRegreso = true
+		case campo == "observaciones":
+			e.Observaciones = ptr("")
+		case !opcionalesSolicitud[campo]:
+			n.Ilegibles = append(n.Ilegibles, ErrorCampo{Campo: campo, Mensaje: "es obligatorio y no puede ser null"})
+		}
 	}
 	if e.Origen != nil {
 		n.Origen = *e.Origen
@@ -247,8 +277,24 @@ func (e EdicionSolicitud) fusionar(s *Solicitud) NuevaSolicitud {
 	return n
 }
 
-// DatosAccion es el cuerpo de una acción: Motivo para rechazar y cancelar;
-// VehiculoID y MotoristaID para asignar. Lo que no aplica a la acción se
+// cambiaSalida dice si la edición trae una fechaSalida distinta de la
+// guardada (al segundo): solo entonces se juzga contra el reloj.
+func (e EdicionSolicitud) cambiaSalida(s *Solicitud) bool {
+	return e.FechaSalida != nil && !AlSegundo(*e.FechaSalida).Equal(s.FechaSalida)
+}
+
+// igual dice si d deja s como está.
+func (d datosSolicitud) igual(s *Solicitud) bool {
+	mismoRegreso := (d.regreso == nil) == (s.FechaRegreso == nil) &&
+		(d.regreso == nil || d.regreso.Equal(*s.FechaRegreso))
+	return d.origen == s.Origen && d.destino == s.Destino && d.motivo == s.Motivo &&
+		d.observaciones == s.Observaciones && d.pasajeros == s.Pasajeros &&
+		d.salida.Equal(s.FechaSalida) && mismoRegreso
+}
+
+// DatosAccion es el cuerpo de una acción: Motivo para rechazar, cancelar y
+// reasignar; VehiculoID y MotoristaID para asignar (ambos) y reasignar (al
+// menos uno; el que falta se conserva). Lo que no aplica a la acción se
 // ignora.
 type DatosAccion struct {
 	Motivo      string
@@ -269,8 +315,50 @@ func (d DatosAccion) Validar(accion Accion) error {
 		if d.MotoristaID == nil {
 			v.Agregar("motoristaId", "es obligatorio")
 		}
+	case AccionReasignar:
+		validarTexto(&v, "motivo", strings.TrimSpace(d.Motivo), true)
+		if d.VehiculoID == nil && d.MotoristaID == nil {
+			v.Agregar("vehiculoId", "indique el vehículo nuevo, el motorista nuevo o ambos")
+		}
 	}
 	return v.Err()
+}
+
+// Reasignacion es lo que cambia un reasignar sobre sol: el vehículo y el
+// motorista resultantes y cuáles de ellos son nuevos (solo esos se
+// comprueban). Error: VALIDACION si no cambia ninguno.
+type Reasignacion struct {
+	VehiculoID, MotoristaID         uint
+	CambiaVehiculo, CambiaMotorista bool
+}
+
+// Reasignar calcula la reasignación que d pide sobre sol (ya asignada).
+// Error: VALIDACION si d deja el mismo vehículo y el mismo motorista.
+func (d DatosAccion) Reasignar(sol *Solicitud) (Reasignacion, error) {
+	var r Reasignacion
+	if sol.VehiculoID != nil {
+		r.VehiculoID = *sol.VehiculoID
+	}
+	if sol.MotoristaID != nil {
+		r.MotoristaID = *sol.MotoristaID
+	}
+	if d.VehiculoID != nil && *d.VehiculoID != r.VehiculoID {
+		r.VehiculoID, r.CambiaVehiculo = *d.VehiculoID, true
+	}
+	if d.MotoristaID != nil && *d.MotoristaID != r.MotoristaID {
+		r.MotoristaID, r.CambiaMotorista = *d.MotoristaID, true
+	}
+	if !r.CambiaVehiculo && !r.CambiaMotorista {
+		var v Validacion
+		if d.VehiculoID != nil {
+			v.Agregar("vehiculoId", "es el vehículo ya asignado: indique otro o cambie el motorista")
+		}
+		if d.MotoristaID != nil {
+			v.Agregar("motoristaId", "es el motorista ya asignado: indique otro o cambie el vehículo")
+		}
+		return r, v.Err()
+	}
+	return r, nil
 }
 
 // OrdenSolicitudDefecto es el orden de la lista de solicitudes si no se pide

@@ -7,7 +7,8 @@ import "time"
 // asigna el siguiente ST-YYYY-NNNNNN). loc es TIMEZONE, que fija el fin de la
 // ventana de una solicitud sin regreso. Error: VALIDACION.
 func (n NuevaSolicitud) Crear(solicitanteID uint, ahora time.Time, loc *time.Location) (*Solicitud, error) {
-	d, err := n.validar(ahora)
+	ahora = AlSegundo(ahora)
+	d, err := n.validar(ahora, true)
 	if err != nil {
 		return nil, err
 	}
@@ -22,29 +23,36 @@ func (n NuevaSolicitud) Crear(solicitanteID uint, ahora time.Time, loc *time.Loc
 
 // Editar aplica e a sol (la solicitud tal como el actor la leyó) si el actor
 // puede editarla, con las mismas reglas que la creación; el almacén guarda el
-// resultado solo si la fila sigue en la versión leída. Errores:
-// PERMISOS_INSUFICIENTES (no es el dueño), TRANSICION_INVALIDA (ya no está
-// pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
-func (e EdicionSolicitud) Editar(sol *Solicitud, actor *Actor, ahora time.Time, loc *time.Location) error {
+// resultado solo si la fila sigue en la versión leída. Devuelve false si la
+// edición no cambia nada (sol queda igual y no hay nada que guardar: ni
+// version ni actualizadoEn cambian). Una fechaSalida que no cambia no se
+// vuelve a juzgar contra ahora. Errores: PERMISOS_INSUFICIENTES (no es el
+// dueño), TRANSICION_INVALIDA (ya no está pendiente), VALIDACION, CONFLICTO
+// (version distinta de la actual).
+func (e EdicionSolicitud) Editar(sol *Solicitud, actor *Actor, ahora time.Time, loc *time.Location) (bool, error) {
 	if _, err := Transicion(sol.Estado, AccionEditar, actor.Rol, sol.Relacion(actor)); err != nil {
-		return err
+		return false, err
 	}
 	if e.Version == nil {
-		return ErrCampo("version", "es obligatoria")
+		return false, ErrCampo("version", "es obligatoria")
 	}
 	if *e.Version != sol.Version {
-		return ErrVersion(sol.Version)
+		return false, ErrVersion(sol.Version)
 	}
-	d, err := e.fusionar(sol).validar(ahora)
+	ahora = AlSegundo(ahora)
+	d, err := e.fusionar(sol).validar(ahora, e.cambiaSalida(sol))
 	if err != nil {
-		return err
+		return false, err
+	}
+	if d.igual(sol) {
+		return false, nil
 	}
 	sol.Origen, sol.Destino, sol.Motivo, sol.Observaciones = d.origen, d.destino, d.motivo, d.observaciones
 	sol.Pasajeros, sol.FechaSalida, sol.FechaRegreso = d.pasajeros, d.salida, d.regreso
 	sol.FinVentana = finVentana(d.salida, d.regreso, loc)
 	sol.Busqueda = textoBusqueda(d.origen, d.destino, d.motivo)
 	sol.ActualizadoEn = ahora
-	return nil
+	return true, nil
 }
 
 // ErrVersion es el CONFLICTO de una edición sobre una versión vieja.

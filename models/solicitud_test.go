@@ -34,7 +34,7 @@ func TestEdicionFusionar(t *testing.T) {
 	}
 	for _, c := range casos {
 		t.Run(c.nombre, func(t *testing.T) {
-			d, err := c.e.fusionar(guardada).validar(ahora)
+			d, err := c.e.fusionar(guardada).validar(ahora, true)
 			if c.errores != "" {
 				var e *Error
 				if !errors.As(err, &e) || fmt.Sprint(e.Campos) != c.errores {

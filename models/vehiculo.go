@@ -32,19 +32,25 @@ const (
 )
 
 // DatosVehiculo es la entrada de creación (todos los campos) y de PATCH (los
-// nil no cambian). Activo nil al crear significa activo.
+// nil no cambian). Activo nil al crear significa activo. Nulos son los
+// campos que un PATCH mandó como null: todos son obligatorios, así que cada
+// uno es VALIDACION.
 type DatosVehiculo struct {
 	Placa     *string
 	Marca     *string
 	Modelo    *string
 	Capacidad *int
 	Activo    *bool
+	Nulos     []string
 }
 
 // Rellenar valida d sobre v (el vehículo actual o uno vacío al crear) y deja
 // en v el resultado. Error: VALIDACION.
 func (d DatosVehiculo) Rellenar(v *Vehiculo, crear bool) error {
 	var val Validacion
+	for _, campo := range d.Nulos {
+		val.Agregar(campo, "es obligatorio y no puede ser null")
+	}
 	obligatorio := func(campo string, p *string) {
 		if p == nil && crear {
 			val.Agregar(campo, "es obligatorio")

@@ -93,16 +93,19 @@ func ptrDe[T any](v T) *T { return &v }
 
 // flota es lo que hace falta para llevar solicitudes por todo el flujo.
 type flota struct {
-	admin       string
-	vehiculo    uint
-	motorista   sesionTokens
-	motoristaID uint
+	admin    string
+	vehiculo uint
+	// otroVehiculo es el destino de reasignar en cuerpoAccion.
+	otroVehiculo uint
+	motorista    sesionTokens
+	motoristaID  uint
 }
 
 func (env *entorno) nuevaFlota(sufijo string) flota {
 	env.t.Helper()
 	m := env.loginComo("motorista_"+sufijo, models.RolMotorista)
-	return flota{admin: env.loginAdmin().AccessToken, vehiculo: env.crearVehiculo("P-"+sufijo, 10), motorista: m, motoristaID: m.User.ID}
+	return flota{admin: env.loginAdmin().AccessToken, vehiculo: env.crearVehiculo("P-"+sufijo, 10),
+		otroVehiculo: env.crearVehiculo("R-"+sufijo, 10), motorista: m, motoristaID: m.User.ID}
 }
 
 // llevarA crea con token una solicitud en el día n y la lleva al estado
@@ -132,6 +135,8 @@ func cuerpoAccion(accion string, f flota) any {
 		return map[string]any{"motivo": "Motivo de prueba"}
 	case "asignar":
 		return map[string]any{"vehiculoId": f.vehiculo, "motoristaId": f.motoristaID}
+	case "reasignar":
+		return map[string]any{"vehiculoId": f.otroVehiculo, "motoristaId": f.motoristaID, "motivo": "Avería del vehículo"}
 	}
 	return nil
 }

@@ -24,14 +24,14 @@ func TestTransicionesPorRol(t *testing.T) {
 		"motorista ajeno":    env.loginComo("motorista_b", models.RolMotorista).AccessToken,
 	}
 	puede := map[string][]string{
-		"admin":              {"aprobar", "rechazar", "asignar", "iniciar", "finalizar", "cancelar"},
-		"aprobador":          {"aprobar", "rechazar", "asignar", "cancelar"},
+		"admin":              {"aprobar", "rechazar", "asignar", "reasignar", "iniciar", "finalizar", "cancelar"},
+		"aprobador":          {"aprobar", "rechazar", "asignar", "reasignar", "cancelar"},
 		"dueño":              {"cancelar"},
 		"motorista asignado": {"iniciar", "finalizar"},
 	}
 	legal := map[string]map[string]string{
 		"aprobar": {"pendiente": "aprobada"}, "rechazar": {"pendiente": "rechazada"},
-		"asignar": {"aprobada": "asignada"}, "iniciar": {"asignada": "en_curso"},
+		"asignar": {"aprobada": "asignada"}, "reasignar": {"asignada": "asignada"}, "iniciar": {"asignada": "en_curso"},
 		"finalizar": {"en_curso": "finalizada"},
 		"cancelar":  {"pendiente": "cancelada", "aprobada": "cancelada", "asignada": "cancelada"},
 	}
@@ -39,7 +39,7 @@ func TestTransicionesPorRol(t *testing.T) {
 	// cancela después de asignar).
 	conMotorista := map[string]bool{"asignada": true, "en_curso": true, "finalizada": true, "cancelada": true}
 	estados := []string{"pendiente", "aprobada", "rechazada", "asignada", "en_curso", "finalizada", "cancelada"}
-	acciones := []string{"aprobar", "rechazar", "asignar", "iniciar", "finalizar", "cancelar"}
+	acciones := []string{"aprobar", "rechazar", "asignar", "reasignar", "iniciar", "finalizar", "cancelar"}
 	quienes := []string{"admin", "aprobador", "dueño", "otro solicitante", "motorista asignado", "motorista ajeno"}
 	n := 0
 	for _, quien := range quienes {

@@ -65,7 +65,7 @@ func (s *Store) siguienteCodigoSolicitud(tx *gorm.DB, ahora time.Time) (string, 
 func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
 	return tx.Omit(clause.Associations).Create(&models.Historial{
 		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
-		Comentario: models.Recortar(comentario, 1000), Fecha: s.now(),
+		Comentario: models.Recortar(comentario, 1000), Fecha: models.AlSegundo(s.now()),
 	}).Error
 }
 
@@ -125,7 +125,8 @@ func (s *Store) HistorialSolicitud(ctx context.Context, actor *models.Actor, id 
 }
 
 // EditarSolicitud aplica un PATCH del dueño a una solicitud pendiente, con
-// las mismas reglas que la creación. Errores: NO_ENCONTRADO,
+// las mismas reglas que la creación; un PATCH que no cambia nada no escribe
+// (version sigue igual). Errores: NO_ENCONTRADO,
 // PERMISOS_INSUFICIENTES (no es el dueño), TRANSICION_INVALIDA (ya no está
 // pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
 func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uint, e models.EdicionSolicitud) (*models.Solicitud, error) {
@@ -136,8 +137,13 @@ func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uin
 			return err
 		}
 		version := sol.Version
-		if err := e.Editar(sol, actor, s.now(), s.loc); err != nil {
+		cambia, err := e.Editar(sol, actor, s.now(), s.loc)
+		if err != nil {
 			return err
+		}
+		if !cambia {
+			out = sol
+			return nil
 		}
 		res := tx.Model(&models.Solicitud{}).
 			Where("id = ? AND estado = ? AND version = ?", id, models.EstadoPendiente, version).
@@ -163,8 +169,8 @@ func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uin
 // AplicarAccion mueve una solicitud según la tabla de transiciones, con
 // compare-and-swap sobre estado y version: de varios movimientos simultáneos
 // gana exactamente uno. El cambio y su entrada de historial van en la misma
-// transacción; asignar comprueba además vehículo, motorista y conflictos de
-// horario dentro de ella.
+// transacción; asignar y reasignar comprueban además vehículo, motorista y
+// conflictos de horario dentro de ella.
 //
 // Errores: NO_ENCONTRADO, PERMISOS_INSUFICIENTES, TRANSICION_INVALIDA (estado
 // equivocado o carrera perdida), VALIDACION (motivo, vehiculoId, motoristaId),
@@ -180,10 +186,13 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 		if err != nil {
 			return err
 		}
+		ahora := models.AlSegundo(s.now())
+		if err := models.ComprobarSalida(sol, accion, ahora); err != nil {
+			return err
+		}
 		if err := d.Validar(accion); err != nil {
 			return err
 		}
-		ahora := s.now()
 		cambios := map[string]any{"estado": hacia, "version": gorm.Expr("version + 1"), "actualizado_en": ahora}
 		comentario := ""
 		switch accion {
@@ -194,10 +203,16 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 			comentario = strings.TrimSpace(d.Motivo)
 			cambios["motivo_cancelacion"] = comentario
 		case models.AccionAsignar:
-			if comentario, err = comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID); err != nil {
+			veh, mot, err := comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID)
+			if err != nil {
 				return err
 			}
+			comentario = fmt.Sprintf("Vehículo %s, motorista %s", veh.Placa, mot.Username)
 			cambios["vehiculo_id"], cambios["motorista_id"] = *d.VehiculoID, *d.MotoristaID
+		case models.AccionReasignar:
+			if comentario, err = comprobarReasignacion(tx, sol, d, cambios); err != nil {
+				return err
+			}
 		}
 		if err := s.mover(tx, sol, accion, hacia, cambios, actor.ID, comentario); err != nil {
 			return err
@@ -229,49 +244,101 @@ func (s *Store) mover(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, 
 
 // comprobarAsignacion valida el vehículo y el motorista para sol y busca,
 // con los índices de ventana, otra solicitud asignada o en curso del mismo
-// vehículo o motorista cuya ventana se solape. Devuelve el comentario del
-// historial. Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
-func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint) (string, error) {
+// vehículo o motorista cuya ventana se solape (la propia sol no cuenta: así
+// reasignar no choca con su asignación actual). Un id 0 no se comprueba
+// (reasignar solo mira lo que cambia) y su resultado queda vacío.
+// Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
+func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint) (*models.Vehiculo, *models.Usuario, error) {
 	var v models.Validacion
 	var veh models.Vehiculo
-	// FOR UPDATE sobre el vehículo y el motorista serializa, en una base con
-	// bloqueo por filas (PostgreSQL), dos asignaciones del mismo recurso; en
-	// SQLite ya las serializa la transacción inmediata y el dialecto lo omite.
-	porActualizar := clause.Locking{Strength: "UPDATE"}
-	if err := tx.Clauses(porActualizar).Limit(1).Find(&veh, vehiculoID).Error; err != nil {
-		return "", err
-	}
-	switch {
-	case veh.ID == 0 || !veh.Activo:
-		v.Agregar("vehiculoId", "no existe o no está activo")
-	case veh.Capacidad < sol.Pasajeros:
-		v.Agregar("vehiculoId", fmt.Sprintf("tiene capacidad para %d pasajeros y la solicitud es de %d", veh.Capacidad, sol.Pasajeros))
-	}
 	var mot models.Usuario
-	if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
-		return "", err
+	// FOR UPDATE sobre el vehículo y el motorista serializa, en una base con
+	// bloqueo por filas (PostgreSQL), dos asignaciones del mismo recurso, y
+	// una asignación con la baja o la reducción de capacidad del vehículo
+	// (EditarVehiculo); en SQLite ya las serializa la transacción inmediata y
+	// el dialecto lo omite.
+	porActualizar := clause.Locking{Strength: "UPDATE"}
+	if vehiculoID != 0 {
+		if err := tx.Clauses(porActualizar).Limit(1).Find(&veh, vehiculoID).Error; err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case veh.ID == 0 || !veh.Activo:
+			v.Agregar("vehiculoId", "no existe o no está activo")
+		case veh.Capacidad < sol.Pasajeros:
+			v.Agregar("vehiculoId", fmt.Sprintf("tiene capacidad para %d pasajeros y la solicitud es de %d", veh.Capacidad, sol.Pasajeros))
+		}
 	}
-	if mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo {
-		v.Agregar("motoristaId", "no es un motorista activo")
+	if motoristaID != 0 {
+		if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
+			return nil, nil, err
+		}
+		if mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo {
+			v.Agregar("motoristaId", "no es un motorista activo")
+		}
 	}
 	if err := v.Err(); err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	for _, c := range []struct {
 		columna string
 		id      uint
 		quien   string
 	}{{"vehiculo_id", vehiculoID, "El vehículo " + veh.Placa}, {"motorista_id", motoristaID, "El motorista " + mot.Username}} {
+		if c.id == 0 {
+			continue
+		}
 		codigo, err := ocupado(tx, c.columna, c.id, sol.ID, sol.FechaSalida, sol.FinVentana)
 		if err != nil {
-			return "", err
+			return nil, nil, err
 		}
 		if codigo != "" {
-			return "", models.Errorf(models.CodigoConflictoAsignacion,
+			return nil, nil, models.Errorf(models.CodigoConflictoAsignacion,
 				"%s ya está ocupado en ese horario por la solicitud %s.", c.quien, codigo)
 		}
 	}
-	return fmt.Sprintf("Vehículo %s, motorista %s", veh.Placa, mot.Username), nil
+	return &veh, &mot, nil
+}
+
+// comprobarReasignacion aplica a sol (asignada, con sus relaciones
+// cargadas) el reasignar de d: comprueba como asignar solo el vehículo o el
+// motorista que cambian, anota en cambios las columnas nuevas y devuelve el
+// comentario del historial (el motivo y qué cambió). Errores: VALIDACION,
+// CONFLICTO_ASIGNACION.
+func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAccion, cambios map[string]any) (string, error) {
+	r, err := d.Reasignar(sol)
+	if err != nil {
+		return "", err
+	}
+	var vehID, motID uint
+	if r.CambiaVehiculo {
+		vehID = r.VehiculoID
+	}
+	if r.CambiaMotorista {
+		motID = r.MotoristaID
+	}
+	veh, mot, err := comprobarAsignacion(tx, sol, vehID, motID)
+	if err != nil {
+		return "", err
+	}
+	var partes []string
+	if r.CambiaVehiculo {
+		antes := "ninguno"
+		if sol.Vehiculo != nil {
+			antes = sol.Vehiculo.Placa
+		}
+		partes = append(partes, fmt.Sprintf("vehículo %s → %s", antes, veh.Placa))
+		cambios["vehiculo_id"] = r.VehiculoID
+	}
+	if r.CambiaMotorista {
+		antes := "ninguno"
+		if sol.Motorista != nil {
+			antes = sol.Motorista.Username
+		}
+		partes = append(partes, fmt.Sprintf("motorista %s → %s", antes, mot.Username))
+		cambios["motorista_id"] = r.MotoristaID
+	}
+	return fmt.Sprintf("Reasignación (%s): %s", strings.Join(partes, "; "), strings.TrimSpace(d.Motivo)), nil
 }
 
 // ocupado devuelve el código de una solicitud asignada o en curso, distinta

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"solicitud-transporte/models"
 )
@@ -51,19 +54,33 @@ func (s *Store) Vehiculo(ctx context.Context, id uint) (*models.Vehiculo, error)
 	return &v, nil
 }
 
-// EditarVehiculo aplica un PATCH. Errores: NO_ENCONTRADO, VALIDACION,
-// CONFLICTO (placa de otro vehículo).
+// EditarVehiculo aplica un PATCH. Desactivar el vehículo, o bajar su
+// capacidad por debajo de los pasajeros de un viaje asignado o en curso, es
+// CONFLICTO nombrando esos viajes (hay que reasignarlos primero). Se decide
+// en la misma transacción que el cambio y con la fila del vehículo tomada
+// FOR UPDATE, la misma que toma asignar: en PostgreSQL una asignación
+// simultánea espera y luego ve el vehículo inactivo, o la baja espera y ve
+// el viaje asignado. Errores: NO_ENCONTRADO, VALIDACION, CONFLICTO (placa
+// de otro vehículo, vehículo en uso).
 func (s *Store) EditarVehiculo(ctx context.Context, id uint, d models.DatosVehiculo) (*models.Vehiculo, error) {
 	var v models.Vehiculo
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
-		if err := tx.Take(&v, id).Error; err != nil {
+		v = models.Vehiculo{} // nada de un intento deshecho (ver escribir)
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Take(&v, id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return models.Errorf(models.CodigoNoEncontrado, "El vehículo no existe.")
 			}
 			return err
 		}
+		antes := v
 		if err := d.Rellenar(&v, false); err != nil {
 			return err
+		}
+		if err := vehiculoEnUso(tx, antes, v); err != nil {
+			return err
+		}
+		if v == antes {
+			return nil // nada que guardar
 		}
 		v.ActualizadoEn = s.now()
 		if err := tx.Save(&v).Error; err != nil {
@@ -78,6 +95,42 @@ func (s *Store) EditarVehiculo(ctx context.Context, id uint, d models.DatosVehic
 		return nil, err
 	}
 	return &v, nil
+}
+
+// maxCodigosEnUso es cuántos códigos nombra como mucho el detalle de un
+// vehículo en uso.
+const maxCodigosEnUso = 20
+
+// vehiculoEnUso comprueba, dentro de tx, que pasar de antes a despues no
+// deje sin vehículo válido un viaje asignado o en curso: si se desactiva,
+// ninguno puede usarlo; si baja la capacidad, ninguno puede llevar más
+// pasajeros que la nueva. Error: CONFLICTO con los códigos en el detalle.
+func vehiculoEnUso(tx *gorm.DB, antes, despues models.Vehiculo) error {
+	q := tx.Model(&models.Solicitud{}).Where("vehiculo_id = ? AND estado IN ?", antes.ID, models.EstadosOcupados)
+	var motivo string
+	switch {
+	case antes.Activo && !despues.Activo:
+		motivo = "no se puede desactivar"
+	case despues.Capacidad < antes.Capacidad:
+		q = q.Where("pasajeros > ?", despues.Capacidad)
+		motivo = fmt.Sprintf("no se puede bajar su capacidad a %d", despues.Capacidad)
+	default:
+		return nil
+	}
+	var codigos []string
+	if err := q.Order("codigo").Limit(maxCodigosEnUso+1).Pluck("codigo", &codigos).Error; err != nil {
+		return err
+	}
+	if len(codigos) == 0 {
+		return nil
+	}
+	lista := strings.Join(codigos[:min(len(codigos), maxCodigosEnUso)], ", ")
+	if len(codigos) > maxCodigosEnUso {
+		lista += " y otras"
+	}
+	return models.Errorf(models.CodigoConflicto,
+		"El vehículo %s %s: lo usan solicitudes asignadas o en curso (%s). Reasígnelas primero (POST /solicitud/{id}/reasignar).",
+		antes.Placa, motivo, lista)
 }
 
 // ListarVehiculos devuelve una página de vehículos ordenados por placa.
