@@ -25,6 +25,11 @@ type Usuario struct {
 	MFASecreto    string `gorm:"column:mfa_secreto"`
 	// MFAUltimoPaso es el último paso TOTP aceptado: un código no se acepta dos veces.
 	MFAUltimoPaso int64 `gorm:"column:mfa_ultimo_paso;not null"`
+	// CredencialesVersion crece con cada cambio de credenciales (contraseña,
+	// MFA encendido o apagado, cuenta desactivada, todas sus sesiones
+	// revocadas): una sesión se crea solo si sigue siendo la que se leyó al
+	// comprobar las credenciales (API.md §12).
+	CredencialesVersion int64 `gorm:"column:credenciales_version;not null"`
 
 	CreadoEn      time.Time `gorm:"not null"`
 	ActualizadoEn time.Time `gorm:"not null"`

@@ -160,6 +160,9 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 			nombres = append(nombres, fmt.Sprintf("rol (%s → %s)", u.Rol, rol))
 		}
 		desactivar := c.Activo != nil && !*c.Activo && u.Activo
+		if desactivar {
+			cambios["credenciales_version"] = gorm.Expr("credenciales_version + 1")
+		}
 		if c.Activo != nil && *c.Activo != u.Activo {
 			cambios["activo"] = *c.Activo
 			nombres = append(nombres, fmt.Sprintf("activo (%t → %t)", u.Activo, *c.Activo))
