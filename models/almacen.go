@@ -22,8 +22,8 @@ type AlmacenAuth interface {
 	UsuarioPorIdentificador(ctx context.Context, identificador string) (*Usuario, error)
 	// ActualizarHash cambia el hash de la contraseña si sigue siendo anterior.
 	ActualizarHash(ctx context.Context, usuarioID uint, anterior, nuevo string) error
-	// CambiarPassword guarda hash, revoca las demás sesiones del actor y
-	// audita PASSWORD_CAMBIADO.
+	// CambiarPassword guarda hash, revoca las demás sesiones del actor, borra
+	// sus fallos de login y audita PASSWORD_CAMBIADO.
 	CambiarPassword(ctx context.Context, actor *Actor, hash string) error
 	// CrearAdmin crea la cuenta de administración inicial y audita
 	// USUARIO_CREADO.

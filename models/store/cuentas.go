@@ -24,7 +24,8 @@ func (s *Store) ActualizarHash(ctx context.Context, usuarioID uint, anterior, nu
 }
 
 // CambiarPassword guarda hash como contraseña del actor, revoca sus demás
-// sesiones y audita PASSWORD_CAMBIADO.
+// sesiones, borra sus fallos de login (la contraseña actual se comprobó) y
+// audita PASSWORD_CAMBIADO.
 func (s *Store) CambiarPassword(ctx context.Context, actor *models.Actor, hash string) error {
 	return s.escribir(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Usuario{}).Where("id = ?", actor.ID).
@@ -34,6 +35,9 @@ func (s *Store) CambiarPassword(ctx context.Context, actor *models.Actor, hash s
 		}
 		n, err := s.revocarSesiones(tx, actor.ID, "", actor.SesionID)
 		if err != nil {
+			return err
+		}
+		if err := tx.Where("clave = ?", models.ClaveBloqueoUsuario(actor.ID)).Delete(&models.BloqueoLogin{}).Error; err != nil {
 			return err
 		}
 		return s.auditar(ctx, tx, models.EventoPasswordCambiado, &actor.ID, &actor.ID, fmt.Sprintf("%d sesión(es) cerrada(s)", n))
