@@ -196,3 +196,46 @@ func TestSinAdminActivoAlArrancarAPIUserVuelveASerlo(t *testing.T) {
 		t.Fatalf("administradores activos = %v, want [otra.admin]", got)
 	}
 }
+
+// TestMotoristaConViajesNoSeDegradaNiDesactiva (API.md §12): quitar el rol o
+// desactivar a un motorista con viajes asignados o en curso es 409
+// CONFLICTO con sus códigos en el detalle; sin ellos, se puede.
+func TestMotoristaConViajesNoSeDegradaNiDesactiva(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	f := env.nuevaFlota("ocupado")
+	sol := env.loginComo("pide.viajes", models.RolSolicitante)
+	asignada := env.llevarA(t, f, sol.AccessToken, 1, "asignada")
+	enCurso := env.llevarA(t, f, sol.AccessToken, 2, "en_curso")
+	env.llevarA(t, f, sol.AccessToken, 3, "finalizada")
+	ruta := fmt.Sprintf("/usuarios/%d", f.motoristaID)
+	for _, cuerpo := range []map[string]any{{"rol": "solicitante"}, {"activo": false}, {"rol": "aprobador", "activo": false}} {
+		r := env.hacer(peticion{metodo: "PATCH", ruta: ruta, token: f.admin, cuerpo: cuerpo}).esperar(t, 409, "CONFLICTO")
+		if !strings.Contains(r.detalle, asignada.Codigo) || !strings.Contains(r.detalle, enCurso.Codigo) || !strings.Contains(r.detalle, "easigne") {
+			t.Fatalf("detalle = %q, want los códigos %s y %s y «reasigne»", r.detalle, asignada.Codigo, enCurso.Codigo)
+		}
+	}
+	// El email sí se puede cambiar, y el rol sigue siendo motorista.
+	env.hacer(peticion{metodo: "PATCH", ruta: ruta, token: f.admin, cuerpo: map[string]any{"email": "otro.correo@ejemplo.org"}}).esperar(t, 200, "")
+	env.accion(f.admin, asignada.ID, "cancelar", map[string]any{"motivo": "Ya no hace falta"}).esperar(t, 200, "")
+	env.accion(f.motorista.AccessToken, enCurso.ID, "finalizar", nil).esperar(t, 200, "")
+	env.hacer(peticion{metodo: "PATCH", ruta: ruta, token: f.admin, cuerpo: map[string]any{"activo": false}}).esperar(t, 200, "")
+
+	// Asignar y desactivar a la vez: nunca ganan los dos.
+	for ronda := range 4 {
+		g := env.nuevaFlota(fmt.Sprintf("carrera%d", ronda))
+		s := env.llevarA(t, g, sol.AccessToken, 10+ronda, "aprobada")
+		r := enParalelo(2, func(i int) *respuesta {
+			if i == 0 {
+				return env.accion(g.admin, s.ID, "asignar", cuerpoAccion("asignar", g))
+			}
+			return env.hacer(peticion{metodo: "PATCH", ruta: fmt.Sprintf("/usuarios/%d", g.motoristaID), token: g.admin, cuerpo: map[string]any{"activo": false}})
+		})
+		switch {
+		case r[0].status == 200 && r[1].status == 409 && r[1].codigo == "CONFLICTO":
+		case r[1].status == 200 && r[0].status == 422 && r[0].codigo == "VALIDACION":
+		default:
+			t.Fatalf("ronda %d: asignar %d %s, desactivar %d %s", ronda, r[0].status, r[0].codigo, r[1].status, r[1].codigo)
+		}
+	}
+}

@@ -180,6 +180,14 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 				}
 				return err
 			}
+			// Después del UPDATE, que bloquea la fila del motorista: una
+			// asignación concurrente (que la lee FOR UPDATE) o ya confirmó
+			// y su viaje se ve aquí, o espera y lo verá inactivo o sin rol.
+			if u.Rol == models.RolMotorista && (desactivar || (c.Rol != nil && rol != models.RolMotorista)) {
+				if err := motoristaSinViajes(tx, u); err != nil {
+					return err
+				}
+			}
 			detalle := "campos: " + strings.Join(nombres, ", ")
 			if desactivar {
 				n, err := s.revocarSesiones(tx, u.ID, "", "")
@@ -223,6 +231,25 @@ func quedaOtroAdmin(tx *gorm.DB, u *models.Usuario, quitaRol, desactiva bool) er
 	}
 	return models.Errorf(models.CodigoConflicto,
 		"%s es el único administrador activo: no puede quitarle el rol ni desactivarlo. Dé antes el rol de administrador a otra cuenta.", u.Username)
+}
+
+// motoristaSinViajes comprueba, dentro de tx, que el motorista u no tenga
+// solicitudes asignadas o en curso, antes de quitarle el rol o desactivarlo
+// (API.md §12). Error: CONFLICTO con los códigos (los primeros 20).
+func motoristaSinViajes(tx *gorm.DB, u *models.Usuario) error {
+	const maximo = 20
+	var codigos []string
+	err := tx.Model(&models.Solicitud{}).Where("motorista_id = ? AND estado IN ?", u.ID, models.EstadosOcupados).
+		Order("fecha_salida, id").Limit(maximo+1).Pluck("codigo", &codigos).Error
+	if err != nil || len(codigos) == 0 {
+		return err
+	}
+	lista := strings.Join(codigos[:min(len(codigos), maximo)], ", ")
+	if len(codigos) > maximo {
+		lista += " y otras"
+	}
+	return models.Errorf(models.CodigoConflicto,
+		"El motorista %s tiene viajes asignados o en curso (%s): reasigne primero esas solicitudes a otro motorista.", u.Username, lista)
 }
 
 // RestaurarAdmin devuelve el rol de administrador, activo, a la cuenta id
