@@ -51,7 +51,7 @@ func (a *Auth) AsegurarAdmin(ctx context.Context, username, password, email stri
 		nuevoEmail *string
 		hash       string
 	)
-	if email != "" && u.EmailTexto() != email {
+	if email = FormaEmail(email); email != "" && u.EmailTexto() != email {
 		nuevoEmail = &email
 	}
 	if password != "" && !PasswordCorrecta(u.PasswordHash, password) {

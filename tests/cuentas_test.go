@@ -123,13 +123,11 @@ func TestSiempreHayUnAdminActivo(t *testing.T) {
 		cuerpo: map[string]any{"rol": "aprobador"}}).esperar(t, 200, "")
 
 	cambios := []map[string]any{{"rol": "solicitante"}, {"activo": false}}
+	// Al menos 12 rondas, y más (hasta 60) mientras ninguna haya llegado a
+	// la base a la vez: en una máquina cargada la perdedora puede
+	// autenticarse después de que la ganadora confirmó.
 	conflictos := 0
-	defer func() {
-		if !t.Failed() && conflictos == 0 {
-			t.Fatal("ninguna ronda llegó a la base a la vez (ningún 409): la carrera no se probó")
-		}
-	}()
-	for ronda := range 12 {
+	for ronda := 0; ronda < 12 || (conflictos == 0 && ronda < 60); ronda++ {
 		nueva := env.loginComo(fmt.Sprintf("admin.%d", ronda+1), models.RolAdmin)
 		par := []sesionTokens{actual, nueva}
 		r := enParalelo(2, func(i int) *respuesta {
@@ -162,6 +160,9 @@ func TestSiempreHayUnAdminActivo(t *testing.T) {
 			t.Fatalf("ronda %d: administradores activos = %v, want [%s]", ronda, got, par[ganadora].User.Username)
 		}
 		actual = par[ganadora]
+	}
+	if conflictos == 0 {
+		t.Fatal("ninguna ronda llegó a la base a la vez (ningún 409): la carrera no se probó")
 	}
 }
 

@@ -127,7 +127,7 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 	}
 	email := ""
 	if c.Email != nil {
-		email = strings.TrimSpace(*c.Email)
+		email = models.FormaEmail(*c.Email)
 		models.ValidarEmail(&v, "email", email)
 	}
 	if id == actor.ID {
@@ -310,12 +310,14 @@ func (s *Store) Usuario(ctx context.Context, id uint) (*models.Usuario, error) {
 // UsuarioPorIdentificador busca por username y luego por email, sin
 // distinguir mayúsculas; nil si no existe ninguno.
 func (s *Store) UsuarioPorIdentificador(ctx context.Context, identificador string) (*models.Usuario, error) {
-	n := models.Normalizar(identificador)
 	db, fin := s.leer(ctx)
 	defer fin()
-	for _, col := range []string{"username_norm", "email_norm"} {
+	for _, c := range []struct{ col, valor string }{
+		{"username_norm", models.Normalizar(identificador)},
+		{"email_norm", models.ClaveEmail(identificador)},
+	} {
 		var u models.Usuario
-		err := db.Where(col+" = ?", n).Take(&u).Error
+		err := db.Where(c.col+" = ?", c.valor).Take(&u).Error
 		if err == nil {
 			return &u, nil
 		}
