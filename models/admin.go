@@ -51,7 +51,7 @@ func (a *Auth) AsegurarAdmin(ctx context.Context, username, password, email stri
 		nuevoEmail *string
 		hash       string
 	)
-	if email != "" && u.EmailTexto() != email {
+	if email = FormaEmail(email); email != "" && u.EmailTexto() != email {
 		nuevoEmail = &email
 	}
 	if password != "" && !PasswordCorrecta(u.PasswordHash, password) {
@@ -63,6 +63,19 @@ func (a *Auth) AsegurarAdmin(ctx context.Context, username, password, email stri
 		return "", nil
 	}
 	return "", a.s.PonerAlDiaAdmin(ctx, u.ID, nuevoEmail, hash)
+}
+
+// RestaurarAdminSiFalta hace de la cuenta username (API_USER) un
+// administrador activo otra vez si no queda ningún administrador activo
+// (API.md §12); dice si lo hizo, para que el arranque lo registre en el log.
+// Con otro administrador activo no toca nada: una cuenta API_USER que otro
+// administrador desactivó sigue desactivada.
+func (a *Auth) RestaurarAdminSiFalta(ctx context.Context, username string) (bool, error) {
+	u, err := a.s.UsuarioPorIdentificador(ctx, username)
+	if err != nil || u == nil {
+		return false, err
+	}
+	return a.s.RestaurarAdmin(ctx, u.ID)
 }
 
 // passwordAleatoria genera 24 caracteres de un alfabeto sin caracteres

@@ -22,8 +22,8 @@ type AlmacenAuth interface {
 	UsuarioPorIdentificador(ctx context.Context, identificador string) (*Usuario, error)
 	// ActualizarHash cambia el hash de la contraseña si sigue siendo anterior.
 	ActualizarHash(ctx context.Context, usuarioID uint, anterior, nuevo string) error
-	// CambiarPassword guarda hash, revoca las demás sesiones del actor y
-	// audita PASSWORD_CAMBIADO.
+	// CambiarPassword guarda hash, revoca las demás sesiones del actor, borra
+	// sus fallos de login y audita PASSWORD_CAMBIADO.
 	CambiarPassword(ctx context.Context, actor *Actor, hash string) error
 	// CrearAdmin crea la cuenta de administración inicial y audita
 	// USUARIO_CREADO.
@@ -32,6 +32,9 @@ type AlmacenAuth interface {
 	// hash (si no está vacío) de la cuenta de administración y audita
 	// USUARIO_ACTUALIZADO. VALIDACION (API_EMAIL) si el email es de otra cuenta.
 	PonerAlDiaAdmin(ctx context.Context, id uint, email *string, hash string) error
+	// RestaurarAdmin hace de la cuenta id un administrador activo si no
+	// queda ninguno, y audita USUARIO_ACTUALIZADO; dice si lo hizo.
+	RestaurarAdmin(ctx context.Context, id uint) (bool, error)
 
 	// Auditar escribe un evento suelto, con el origen de ctx.
 	Auditar(ctx context.Context, evento Evento, usuarioID, actorID *uint, detalle string) error

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -65,7 +66,7 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	}
 	if !u.Activo {
 		a.auditarRechazo(ctx, uid, FalloInactiva, "rechazado: cuenta desactivada")
-		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
+		return nil, ErrUsuarioInactivo()
 	}
 	if err := a.rehashSiCambioCosto(ctx, u, password); err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	if u.MFAHabilitado {
 		ahora := a.now()
 		exp := ahora.Add(a.cfg.MFATTL)
-		tok, err := a.t.Emitir(u.ID, u.Rol, TokenMFA, "", NuevoID(), ahora, exp)
+		tok, err := a.t.EmitirMFA(u, NuevoID(), ahora, exp)
 		if err != nil {
 			return nil, err
 		}
@@ -81,9 +82,32 @@ func (a *Auth) Login(ctx context.Context, identificador, password string) (*Resu
 	}
 	par, err := a.IniciarSesion(ctx, u, "")
 	if err != nil {
-		return nil, err
+		return nil, a.sesionRechazada(ctx, clave, uid, err)
 	}
 	return &ResultadoLogin{Tokens: par}, nil
+}
+
+// sesionRechazada contesta un login cuya contraseña era correcta pero cuya
+// sesión el almacén no creó porque, mientras se comprobaba, las credenciales
+// de la cuenta cambiaron o la cuenta se desactivó (API.md §12): devuelve el
+// intento reservado (no fue una contraseña equivocada), lo audita como
+// LOGIN_FALLIDO y contesta CREDENCIALES_INVALIDAS (la contraseña comprobada
+// ya no es la vigente, o ahora hace falta MFA: el cliente vuelve a pedir las
+// credenciales) o USUARIO_INACTIVO. Cualquier otro error pasa tal cual.
+func (a *Auth) sesionRechazada(ctx context.Context, clave string, uid *uint, err error) error {
+	inactiva := CodigoDe(err) == CodigoUsuarioInactivo
+	if !inactiva && !errors.Is(err, ErrCambioCredenciales) {
+		return err
+	}
+	if e := a.liberarIntento(ctx, clave); e != nil {
+		return e
+	}
+	if inactiva {
+		a.auditarRechazo(ctx, uid, FalloInactiva, "rechazado: la cuenta se desactivó durante el inicio de sesión")
+		return err
+	}
+	a.auditarRechazo(ctx, uid, FalloCredenciales, "rechazado: las credenciales cambiaron durante el inicio de sesión")
+	return Errorf(CodigoCredencialesInvalidas, "Las credenciales de la cuenta cambiaron durante el inicio de sesión. Inicie sesión nuevamente.")
 }
 
 // auditarRechazo deja constancia de un login rechazado sin comprobar la

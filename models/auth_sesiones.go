@@ -53,7 +53,13 @@ func (a *Auth) CerrarSesion(ctx context.Context, actor *Actor, id string) error 
 
 // CambiarPassword cambia la contraseña del actor y revoca sus otras sesiones.
 // bcrypt corre fuera de la transacción.
-// Errores: CREDENCIALES_INVALIDAS si passwordActual no es la suya, VALIDACION.
+//
+// Comprobar passwordActual es un intento de login más (API.md §12): reserva
+// un intento del cupo de la cuenta antes de bcrypt; una contraseña
+// equivocada cuenta como fallo (LOGIN_FALLIDO, «cambio de contraseña») y
+// puede bloquear la cuenta; el cambio hecho borra los fallos, como un login.
+// Errores: CREDENCIALES_INVALIDAS si passwordActual no es la suya,
+// DEMASIADAS_SOLICITUDES (cuenta bloqueada), VALIDACION.
 func (a *Auth) CambiarPassword(ctx context.Context, actor *Actor, actual, nueva string) error {
 	u, err := a.s.Usuario(ctx, actor.ID)
 	if err != nil {
@@ -67,12 +73,28 @@ func (a *Auth) CambiarPassword(ctx context.Context, actor *Actor, actual, nueva 
 	if err := v.Err(); err != nil {
 		return err
 	}
+	clave := ClaveBloqueoUsuario(u.ID)
+	if err := a.reservarIntento(ctx, clave); err != nil {
+		return err
+	}
+	// Reservado el intento, el resto ocurre aunque el cliente se vaya (ver Login).
+	ctx = context.WithoutCancel(ctx)
 	if !PasswordCorrecta(u.PasswordHash, actual) {
-		return Errorf(CodigoCredencialesInvalidas, "La contraseña actual es incorrecta.")
+		err := a.RegistrarFallo(ctx, clave, &u.ID, EventoLoginFallido, "cambio de contraseña: contraseña actual incorrecta")
+		if CodigoDe(err) == CodigoCredencialesInvalidas {
+			return Errorf(CodigoCredencialesInvalidas, "La contraseña actual es incorrecta.")
+		}
+		return err
 	}
 	hash, err := HashPassword(nueva, a.cfg.CostoHash)
-	if err != nil {
-		return ErrorInterno(err)
+	if err == nil {
+		err = a.s.CambiarPassword(ctx, actor, hash)
+	} else {
+		err = ErrorInterno(err)
 	}
-	return a.s.CambiarPassword(ctx, actor, hash)
+	if err != nil {
+		// La contraseña era correcta: el intento no fue un fallo.
+		_ = a.liberarIntento(ctx, clave)
+	}
+	return err
 }

@@ -54,9 +54,14 @@ func (m *MFA) CompletarLogin(ctx context.Context, mfaToken, codigo string) (*Par
 		return nil, err
 	case !u.Activo:
 		// Como en el primer paso del login (la contraseña ya se comprobó).
-		return nil, Errorf(CodigoUsuarioInactivo, "La cuenta está desactivada. Contacte al administrador.")
+		return nil, ErrUsuarioInactivo()
 	case !u.MFAHabilitado:
 		return nil, ErrTokenRevocado("La autenticación de dos factores ya no está activa en esta cuenta. Inicie sesión nuevamente.")
+	case c.Cv != u.CredencialesVersion:
+		// El primer paso comprobó unas credenciales que ya no son las de la
+		// cuenta (API.md §12). El almacén lo vuelve a comprobar al crear la
+		// sesión, por si cambian desde ahora.
+		return nil, ErrCredencialesCambiadas()
 	}
 	// Gastar el token, aceptar el código y crear la sesión son un solo paso.
 	var ses *Sesion
@@ -144,6 +149,12 @@ func (m *MFA) conCodigo(ctx context.Context, u *Usuario, codigo string, recupera
 	motivo, err := gastar(c)
 	if motivo != "" {
 		return m.a.RegistrarFallo(ctx, ClaveBloqueoUsuario(u.ID), &u.ID, EventoMFAFallido, operacion+": "+motivo)
+	}
+	if err != nil {
+		// El código no se rechazó: la operación no se hizo por otra razón
+		// (perdió contra un cambio de la cuenta, p. ej.). El intento
+		// reservado no fue un fallo.
+		_ = m.a.liberarIntento(ctx, ClaveBloqueoUsuario(u.ID))
 	}
 	return err
 }

@@ -15,6 +15,10 @@ type Sesion struct {
 	// RefreshActual es el jti del único refresh token vigente de la sesión.
 	RefreshActual string     `gorm:"size:40;not null"`
 	RevocadaEn    *time.Time `gorm:"index"`
+	// CredencialesVersion es la versión de las credenciales del usuario que
+	// comprobó el login (no se guarda): el almacén crea la sesión solo si la
+	// cuenta sigue en ella y activa (API.md §12).
+	CredencialesVersion int64 `gorm:"-"`
 }
 
 // TableName fija el nombre de la tabla.

@@ -28,6 +28,10 @@ type Claims struct {
 	Rol Rol       `json:"rol,omitempty"`
 	Typ TipoToken `json:"typ"`
 	Sid string    `json:"sid,omitempty"`
+	// Cv es, en un mfaToken, la versión de las credenciales de la cuenta
+	// cuando el primer paso comprobó la contraseña (Usuario.CredencialesVersion):
+	// el segundo paso no crea sesión si cambió. Ausente es 0.
+	Cv int64 `json:"cv,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -92,17 +96,24 @@ func NuevoID() string {
 // Emitir firma un token. Los tiempos se truncan al segundo, como los guarda
 // el JWT, para que volver a firmar los mismos claims dé el mismo token.
 func (t *Tokens) Emitir(sub uint, rol Rol, typ TipoToken, sid, jti string, emitido, expira time.Time) (string, error) {
-	c := Claims{
-		Rol: rol, Typ: typ, Sid: sid,
-		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:   fmt.Sprint(sub),
-			ID:        jti,
-			Issuer:    t.cfg.Emisor,
-			Audience:  jwt.ClaimStrings{t.cfg.Audiencia},
-			IssuedAt:  jwt.NewNumericDate(emitido.Truncate(time.Second)),
-			NotBefore: jwt.NewNumericDate(emitido.Truncate(time.Second)),
-			ExpiresAt: jwt.NewNumericDate(expira.Truncate(time.Second)),
-		},
+	return t.emitir(Claims{Rol: rol, Typ: typ, Sid: sid}, sub, jti, emitido, expira)
+}
+
+// EmitirMFA firma el mfaToken del primer paso del login de u, con la
+// versión de sus credenciales que se comprobó.
+func (t *Tokens) EmitirMFA(u *Usuario, jti string, emitido, expira time.Time) (string, error) {
+	return t.emitir(Claims{Rol: u.Rol, Typ: TokenMFA, Cv: u.CredencialesVersion}, u.ID, jti, emitido, expira)
+}
+
+func (t *Tokens) emitir(c Claims, sub uint, jti string, emitido, expira time.Time) (string, error) {
+	c.RegisteredClaims = jwt.RegisteredClaims{
+		Subject:   fmt.Sprint(sub),
+		ID:        jti,
+		Issuer:    t.cfg.Emisor,
+		Audience:  jwt.ClaimStrings{t.cfg.Audiencia},
+		IssuedAt:  jwt.NewNumericDate(emitido.Truncate(time.Second)),
+		NotBefore: jwt.NewNumericDate(emitido.Truncate(time.Second)),
+		ExpiresAt: jwt.NewNumericDate(expira.Truncate(time.Second)),
 	}
 	s, err := jwt.NewWithClaims(t.metodo, c).SignedString(t.cfg.Secreto)
 	if err != nil {

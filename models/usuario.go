@@ -5,7 +5,12 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Usuario es una cuenta del sistema. Username y email son únicos sin
@@ -25,6 +30,11 @@ type Usuario struct {
 	MFASecreto    string `gorm:"column:mfa_secreto"`
 	// MFAUltimoPaso es el último paso TOTP aceptado: un código no se acepta dos veces.
 	MFAUltimoPaso int64 `gorm:"column:mfa_ultimo_paso;not null"`
+	// CredencialesVersion crece con cada cambio de credenciales (contraseña,
+	// MFA encendido o apagado, cuenta desactivada, todas sus sesiones
+	// revocadas): una sesión se crea solo si sigue siendo la que se leyó al
+	// comprobar las credenciales (API.md §12).
+	CredencialesVersion int64 `gorm:"column:credenciales_version;not null"`
 
 	CreadoEn      time.Time `gorm:"not null"`
 	ActualizadoEn time.Time `gorm:"not null"`
@@ -64,15 +74,61 @@ func ValidarUsername(v *Validacion, campo, username string) {
 	}
 }
 
-// ValidarEmail comprueba un email opcional ("" es válido).
+// ValidarEmail comprueba un email opcional ("" es válido) en su forma NFC
+// (FormaEmail), la que se guarda (API.md §12):
+//   - sin caracteres de control ni de formato (Unicode Cc, Cf: los de ancho
+//     cero y los de dirección del texto) ni espacios;
+//   - sin caracteres que NFKC cambia (ancho completo, ligaduras,
+//     superíndices…): parecidos a otros que engañan a la vista;
+//   - una dirección RFC 5322 sin nombre ni comillas, de hasta 254 bytes;
+//   - un dominio que es un nombre de host válido según IDNA2008 con el
+//     perfil estricto de registro (etiquetas válidas, sin guiones al borde ni
+//     guion bajo, regla bidi, longitudes DNS) y con al menos un punto.
 func ValidarEmail(v *Validacion, campo, email string) {
 	if email == "" {
 		return
 	}
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
-		v.Agregar(campo, "no es un correo electrónico válido")
+	if msg := problemaEmail(FormaEmail(email)); msg != "" {
+		v.Agregar(campo, msg)
 	}
+}
+
+func problemaEmail(email string) string {
+	if !utf8.ValidString(email) {
+		return "contiene caracteres no válidos"
+	}
+	for _, r := range email {
+		switch {
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return "no puede contener caracteres invisibles ni de control de la dirección del texto"
+		case unicode.IsSpace(r):
+			return "no puede contener espacios"
+		}
+	}
+	if norm.NFKC.String(email) != email {
+		return "no puede contener caracteres de ancho completo ni otras variantes de compatibilidad; escríbalo con caracteres normales"
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 {
+		return "no es un correo electrónico válido"
+	}
+	dominio := email[strings.LastIndex(email, "@")+1:]
+	ascii, err := idna.Registration.ToASCII(strings.ToLower(dominio))
+	if err != nil || !strings.Contains(ascii, ".") {
+		return "el dominio no es un nombre de host válido"
+	}
+	return ""
+}
+
+// FormaEmail es la forma en que se guarda un email: sin espacios al borde y
+// en NFC.
+func FormaEmail(email string) string { return norm.NFC.String(strings.TrimSpace(email)) }
+
+// ClaveEmail es la forma con la que se comparan los emails (columna
+// email_norm, única): FormaEmail con plegado de mayúsculas de Unicode y de
+// nuevo NFC. Así «JOSÉ@…», «josé@…» y su forma descompuesta son el mismo.
+func ClaveEmail(email string) string {
+	return norm.NFC.String(cases.Fold().String(FormaEmail(email)))
 }
 
 // ValidarPassword aplica la política de contraseñas: al menos 12 caracteres,
@@ -96,12 +152,14 @@ func ValidarPassword(v *Validacion, campo, password, username string) {
 // Normalizar devuelve la forma con la que se comparan username y email.
 func Normalizar(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// NormalizarEmail devuelve el email y su forma normalizada, o nil y nil si
-// está vacío (la cuenta queda sin correo).
+// NormalizarEmail devuelve el email como se guarda (FormaEmail) y su clave
+// de comparación (ClaveEmail), o nil y nil si está vacío (la cuenta queda
+// sin correo).
 func NormalizarEmail(email string) (*string, *string) {
-	if email == "" {
+	f := FormaEmail(email)
+	if f == "" {
 		return nil, nil
 	}
-	n := Normalizar(email)
-	return &email, &n
+	n := ClaveEmail(f)
+	return &f, &n
 }

@@ -24,15 +24,20 @@ func (s *Store) ActualizarHash(ctx context.Context, usuarioID uint, anterior, nu
 }
 
 // CambiarPassword guarda hash como contraseña del actor, revoca sus demás
-// sesiones y audita PASSWORD_CAMBIADO.
+// sesiones, borra sus fallos de login (la contraseña actual se comprobó) y
+// audita PASSWORD_CAMBIADO.
 func (s *Store) CambiarPassword(ctx context.Context, actor *models.Actor, hash string) error {
 	return s.escribir(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Usuario{}).Where("id = ?", actor.ID).
-			Updates(map[string]any{"password_hash": hash, "actualizado_en": s.now()}).Error; err != nil {
+			Updates(map[string]any{"password_hash": hash, "actualizado_en": s.now(),
+				"credenciales_version": gorm.Expr("credenciales_version + 1")}).Error; err != nil {
 			return err
 		}
 		n, err := s.revocarSesiones(tx, actor.ID, "", actor.SesionID)
 		if err != nil {
+			return err
+		}
+		if err := tx.Where("clave = ?", models.ClaveBloqueoUsuario(actor.ID)).Delete(&models.BloqueoLogin{}).Error; err != nil {
 			return err
 		}
 		return s.auditar(ctx, tx, models.EventoPasswordCambiado, &actor.ID, &actor.ID, fmt.Sprintf("%d sesión(es) cerrada(s)", n))
@@ -64,6 +69,10 @@ func (s *Store) PonerAlDiaAdmin(ctx context.Context, id uint, email *string, has
 		cambios["password_hash"] = hash
 	}
 	cambios["actualizado_en"] = s.now()
+	nCambios := len(cambios) - 1
+	if hash != "" {
+		cambios["credenciales_version"] = gorm.Expr("credenciales_version + 1")
+	}
 	return s.escribir(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Usuario{}).Where("id = ?", id).Updates(cambios).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -71,6 +80,6 @@ func (s *Store) PonerAlDiaAdmin(ctx context.Context, id uint, email *string, has
 			}
 			return err
 		}
-		return s.auditar(ctx, tx, models.EventoUsuarioActualizado, &id, nil, fmt.Sprintf("cuenta de administración puesta al día al iniciar (%d cambio(s))", len(cambios)-1))
+		return s.auditar(ctx, tx, models.EventoUsuarioActualizado, &id, nil, fmt.Sprintf("cuenta de administración puesta al día al iniciar (%d cambio(s))", nCambios))
 	})
 }

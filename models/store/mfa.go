@@ -83,7 +83,8 @@ func (s *Store) GuardarSecretoMFA(ctx context.Context, usuarioID uint, sellado s
 func (s *Store) ActivarMFA(ctx context.Context, actor *models.Actor, c models.CodigoMFA, hashes []string) (string, error) {
 	return s.conCodigo(ctx, c, nil, func(tx *gorm.DB) error {
 		res := tx.Model(&models.Usuario{}).Where("id = ? AND mfa_habilitado = ?", c.UsuarioID, false).
-			Updates(map[string]any{"mfa_habilitado": true, "actualizado_en": s.now()})
+			Updates(map[string]any{"mfa_habilitado": true, "actualizado_en": s.now(),
+				"credenciales_version": gorm.Expr("credenciales_version + 1")})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -189,10 +190,12 @@ func (s *Store) CodigosRecuperacionRestantes(ctx context.Context, usuarioID uint
 }
 
 // apagarMFA deja la cuenta sin MFA, sin secreto y sin códigos, dentro de tx.
-// mfa_ultimo_paso se conserva: solo crece.
+// mfa_ultimo_paso se conserva: solo crece. Es un cambio de credenciales
+// (ver cambiarCredenciales).
 func apagarMFA(tx *gorm.DB, usuarioID uint, ahora time.Time) error {
 	err := tx.Model(&models.Usuario{}).Where("id = ?", usuarioID).
-		Updates(map[string]any{"mfa_habilitado": false, "mfa_secreto": "", "actualizado_en": ahora}).Error
+		Updates(map[string]any{"mfa_habilitado": false, "mfa_secreto": "", "actualizado_en": ahora,
+			"credenciales_version": gorm.Expr("credenciales_version + 1")}).Error
 	if err != nil {
 		return err
 	}

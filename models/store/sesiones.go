@@ -35,8 +35,18 @@ func (s *Store) ActorDeToken(ctx context.Context, usuarioID uint, jti, sid strin
 // la de id soloID si no está vacío, todas menos excepto si no está vacío, o
 // todas. Cada sesión entra en la lista negra hasta su fin, así sus tokens
 // quedan revocados también tras un reinicio. Devuelve cuántas revocó.
+//
+// Revocar todas (o todas menos una) es además un cambio de credenciales:
+// incrementa antes la versión de credenciales de la cuenta (ver
+// cambiarCredenciales), así un login en curso no crea después una sesión
+// que escape a la revocación.
 func (s *Store) revocarSesiones(tx *gorm.DB, usuarioID uint, soloID, excepto string) (int, error) {
 	ahora := s.now()
+	if soloID == "" {
+		if err := cambiarCredenciales(tx, usuarioID); err != nil {
+			return 0, err
+		}
+	}
 	q := tx.Where("usuario_id = ? AND revocada_en IS NULL AND expira_en > ?", usuarioID, ahora)
 	if soloID != "" {
 		q = q.Where("id = ?", soloID)
@@ -121,7 +131,33 @@ func (s *Store) CrearSesion(ctx context.Context, ses *models.Sesion, rt *models.
 // crearSesion es CrearSesion dentro de tx, para quien necesita crear la
 // sesión en la misma transacción que otra escritura (el segundo paso MFA).
 // Las escrituras no se anidan: el store tiene una sola conexión de escritura.
+//
+// La sesión se crea solo si la cuenta sigue activa y con la versión de
+// credenciales que comprobó el login (ses.CredencialesVersion): lo decide
+// un UPDATE condicional de la fila del usuario, comprobado por filas
+// afectadas, que además la bloquea hasta el fin de la transacción. Un cambio
+// de credenciales (cambiarCredenciales) empieza por actualizar esa fila: si
+// confirmó antes, este UPDATE no encuentra la versión (en PostgreSQL espera
+// su bloqueo y vuelve a evaluar el WHERE); si llega después, espera a esta
+// transacción y su revocación ya ve la sesión nueva. Errores:
+// USUARIO_INACTIVO, TOKEN_REVOCADO (models.ErrCredencialesCambiadas).
 func (s *Store) crearSesion(ctx context.Context, tx *gorm.DB, ses *models.Sesion, rt *models.RefreshToken, detalle string) error {
+	res := tx.Model(&models.Usuario{}).
+		Where("id = ? AND credenciales_version = ? AND activo = ?", ses.UsuarioID, ses.CredencialesVersion, true).
+		UpdateColumn("credenciales_version", gorm.Expr("credenciales_version"))
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		var activo []bool
+		if err := tx.Model(&models.Usuario{}).Where("id = ?", ses.UsuarioID).Pluck("activo", &activo).Error; err != nil {
+			return err
+		}
+		if len(activo) == 1 && !activo[0] {
+			return models.ErrUsuarioInactivo()
+		}
+		return models.ErrCredencialesCambiadas()
+	}
 	if err := tx.Create(ses).Error; err != nil {
 		return err
 	}
@@ -132,6 +168,16 @@ func (s *Store) crearSesion(ctx context.Context, tx *gorm.DB, ses *models.Sesion
 		return err
 	}
 	return s.auditar(ctx, tx, models.EventoLoginExitoso, &ses.UsuarioID, &ses.UsuarioID, detalle)
+}
+
+// cambiarCredenciales incrementa, dentro de tx, la versión de credenciales
+// de la cuenta: ningún login que comprobó las anteriores crea ya su sesión
+// (ver crearSesion). Cada cambio de contraseña, de MFA, desactivación o
+// revocación de todas las sesiones lo hace, y antes de revocar: el UPDATE
+// toma el bloqueo de la fila del usuario.
+func cambiarCredenciales(tx *gorm.DB, usuarioID uint) error {
+	return tx.Model(&models.Usuario{}).Where("id = ?", usuarioID).
+		UpdateColumn("credenciales_version", gorm.Expr("credenciales_version + 1")).Error
 }
 
 // CanjearRefresh gasta el refresh token jti de la sesión sid del usuario

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"solicitud-transporte/models"
 )
@@ -110,9 +111,10 @@ func usuarioParaCambio(tx *gorm.DB, id uint) (*models.Usuario, error) {
 // desde la siguiente petición del usuario (el middleware lee rol y activo de
 // la base); desactivar revoca además todas sus sesiones en la misma
 // transacción. Audita USUARIO_ACTUALIZADO nombrando los campos cambiados. Un
-// administrador no puede quitarse su propio rol ni desactivarse, para que el
-// sistema no se quede sin administración. Errores: NO_ENCONTRADO, VALIDACION,
-// CONFLICTO (email de otra cuenta).
+// administrador no puede quitarse su propio rol ni desactivarse (VALIDACION),
+// y nadie puede dejar el sistema sin un administrador activo (CONFLICTO, ver
+// quedaOtroAdmin). Errores: NO_ENCONTRADO, VALIDACION, CONFLICTO (email de
+// otra cuenta, último administrador activo).
 func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id uint, c models.CambiosUsuario) (*models.Usuario, error) {
 	var v models.Validacion
 	var rol models.Rol
@@ -125,7 +127,7 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 	}
 	email := ""
 	if c.Email != nil {
-		email = strings.TrimSpace(*c.Email)
+		email = models.FormaEmail(*c.Email)
 		models.ValidarEmail(&v, "email", email)
 	}
 	if id == actor.ID {
@@ -145,6 +147,9 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 		if err != nil {
 			return err
 		}
+		if err := quedaOtroAdmin(tx, u, c.Rol != nil && rol != models.RolAdmin, c.Activo != nil && !*c.Activo); err != nil {
+			return err
+		}
 		cambios := map[string]any{}
 		var nombres []string
 		if c.Email != nil && email != u.EmailTexto() {
@@ -160,6 +165,9 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 			nombres = append(nombres, fmt.Sprintf("rol (%s → %s)", u.Rol, rol))
 		}
 		desactivar := c.Activo != nil && !*c.Activo && u.Activo
+		if desactivar {
+			cambios["credenciales_version"] = gorm.Expr("credenciales_version + 1")
+		}
 		if c.Activo != nil && *c.Activo != u.Activo {
 			cambios["activo"] = *c.Activo
 			nombres = append(nombres, fmt.Sprintf("activo (%t → %t)", u.Activo, *c.Activo))
@@ -171,6 +179,14 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 					return models.Errorf(models.CodigoConflicto, "El correo ya está registrado en otra cuenta.")
 				}
 				return err
+			}
+			// Después del UPDATE, que bloquea la fila del motorista: una
+			// asignación concurrente (que la lee FOR UPDATE) o ya confirmó
+			// y su viaje se ve aquí, o espera y lo verá inactivo o sin rol.
+			if u.Rol == models.RolMotorista && (desactivar || (c.Rol != nil && rol != models.RolMotorista)) {
+				if err := motoristaSinViajes(tx, u); err != nil {
+					return err
+				}
 			}
 			detalle := "campos: " + strings.Join(nombres, ", ")
 			if desactivar {
@@ -188,6 +204,73 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 		return err
 	})
 	return out, err
+}
+
+// quedaOtroAdmin comprueba, dentro de tx, que quitar a u el rol de
+// administrador (quitaRol) o desactivarlo (desactiva) deja otro
+// administrador activo (API.md §12). La decide la base: bloquea las filas de
+// todos los administradores activos (FOR UPDATE, en orden de id) antes de
+// contarlas, así de dos administradores que se quitan el rol a la vez el
+// segundo espera al primero y ya no lo cuenta (en el READ COMMITTED de
+// PostgreSQL, sin el bloqueo, los dos verían al otro todavía activo); en
+// SQLite ya serializa el único escritor. Error: CONFLICTO.
+func quedaOtroAdmin(tx *gorm.DB, u *models.Usuario, quitaRol, desactiva bool) error {
+	if u.Rol != models.RolAdmin || !u.Activo || (!quitaRol && !desactiva) {
+		return nil
+	}
+	var ids []uint
+	err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Model(&models.Usuario{}).
+		Where("rol = ? AND activo = ?", models.RolAdmin, true).Order("id").Pluck("id", &ids).Error
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if id != u.ID {
+			return nil
+		}
+	}
+	return models.Errorf(models.CodigoConflicto,
+		"%s es el único administrador activo: no puede quitarle el rol ni desactivarlo. Dé antes el rol de administrador a otra cuenta.", u.Username)
+}
+
+// motoristaSinViajes comprueba, dentro de tx, que el motorista u no tenga
+// solicitudes asignadas o en curso, antes de quitarle el rol o desactivarlo
+// (API.md §12). Error: CONFLICTO con los códigos (los primeros 20).
+func motoristaSinViajes(tx *gorm.DB, u *models.Usuario) error {
+	const maximo = 20
+	var codigos []string
+	err := tx.Model(&models.Solicitud{}).Where("motorista_id = ? AND estado IN ?", u.ID, models.EstadosOcupados).
+		Order("fecha_salida, id").Limit(maximo+1).Pluck("codigo", &codigos).Error
+	if err != nil || len(codigos) == 0 {
+		return err
+	}
+	lista := strings.Join(codigos[:min(len(codigos), maximo)], ", ")
+	if len(codigos) > maximo {
+		lista += " y otras"
+	}
+	return models.Errorf(models.CodigoConflicto,
+		"El motorista %s tiene viajes asignados o en curso (%s): reasigne primero esas solicitudes a otro motorista.", u.Username, lista)
+}
+
+// RestaurarAdmin devuelve el rol de administrador, activo, a la cuenta id
+// (API_USER) si no queda ningún administrador activo, y lo audita como
+// USUARIO_ACTUALIZADO. Una sola sentencia condicional decide; dice si lo
+// hizo.
+func (s *Store) RestaurarAdmin(ctx context.Context, id uint) (bool, error) {
+	var hecho bool
+	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		hecho = false // la transacción puede repetirse
+		res := tx.Model(&models.Usuario{}).
+			Where("id = ? AND NOT EXISTS (SELECT 1 FROM usuarios a WHERE a.rol = ? AND a.activo = ?)", id, models.RolAdmin, true).
+			Updates(map[string]any{"rol": models.RolAdmin, "activo": true, "actualizado_en": s.now()})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		hecho = true
+		return s.auditar(ctx, tx, models.EventoUsuarioActualizado, &id, nil,
+			"no quedaba ningún administrador activo: API_USER vuelve a ser administrador activo al iniciar (campos: rol, activo)")
+	})
+	return hecho, err
 }
 
 // DesbloquearUsuario termina el bloqueo por intentos fallidos de una cuenta
@@ -227,12 +310,14 @@ func (s *Store) Usuario(ctx context.Context, id uint) (*models.Usuario, error) {
 // UsuarioPorIdentificador busca por username y luego por email, sin
 // distinguir mayúsculas; nil si no existe ninguno.
 func (s *Store) UsuarioPorIdentificador(ctx context.Context, identificador string) (*models.Usuario, error) {
-	n := models.Normalizar(identificador)
 	db, fin := s.leer(ctx)
 	defer fin()
-	for _, col := range []string{"username_norm", "email_norm"} {
+	for _, c := range []struct{ col, valor string }{
+		{"username_norm", models.Normalizar(identificador)},
+		{"email_norm", models.ClaveEmail(identificador)},
+	} {
 		var u models.Usuario
-		err := db.Where(col+" = ?", n).Take(&u).Error
+		err := db.Where(c.col+" = ?", c.valor).Take(&u).Error
 		if err == nil {
 			return &u, nil
 		}

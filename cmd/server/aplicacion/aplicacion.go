@@ -120,6 +120,13 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 		}
 		return nil, fmt.Errorf("no se pudo preparar la cuenta de administración: %w", err)
 	}
+	restaurada, err := auth.RestaurarAdminSiFalta(ctx, cfg.APIUser)
+	if err != nil {
+		return nil, fmt.Errorf("no se pudo comprobar que haya un administrador activo: %w", err)
+	}
+	if restaurada {
+		log.Warn("no quedaba ningún administrador activo: API_USER vuelve a ser administrador activo", slog.String("usuario", cfg.APIUser))
+	}
 	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version,
 		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o)})
 	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, PasswordGenerada: generada, log: log}, nil
