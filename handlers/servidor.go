@@ -90,7 +90,7 @@ func NewServer(d Deps) *echo.Echo {
 		middleware.LimitarPrefijo("/auth/", d.Cupo),
 		limiteCuerpo(d.Config.BodyLimitBytes))
 
-	auth := middleware.Autenticar(d.Auth)
+	auth := autenticarYLimitar(middleware.Autenticar(d.Auth), d.Config.RateLimitWritesPerMinute, d.Now)
 	a.registrarSalud(e)
 	a.registrarAuth(e, auth)
 	a.registrarSolicitudes(e, auth)
@@ -100,6 +100,18 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarMFA(e, auth)
 	registrarDocs(e)
 	return e
+}
+
+// autenticarYLimitar es el middleware de las rutas protegidas: autentica y,
+// con el actor ya conocido, aplica el cupo de escrituras por usuario
+// (RATE_LIMIT_WRITES_PER_MINUTE, en memoria por instancia; 0 lo apaga).
+func autenticarYLimitar(autenticar echo.MiddlewareFunc, porMinuto int, now func() time.Time) echo.MiddlewareFunc {
+	var cupo middleware.Cupo
+	if porMinuto > 0 {
+		cupo = middleware.NewLimitador(porMinuto, now)
+	}
+	limitar := middleware.LimitarEscrituras(cupo)
+	return func(next echo.HandlerFunc) echo.HandlerFunc { return autenticar(limitar(next)) }
 }
 
 // extractorIP toma la IP del socket, salvo que el par esté en
