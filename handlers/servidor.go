@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,8 @@ type API struct {
 	log     *slog.Logger
 	loc     *time.Location
 	version string
+	// cookieSegura es el atributo Secure de la cookie st_refresh (§4.9).
+	cookieSegura bool
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -50,7 +53,8 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version,
+		cookieSegura: d.Config.CookieSegura()}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -82,8 +86,12 @@ func NewServer(d Deps) *echo.Echo {
 		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{
 			AllowOrigins:  d.Config.CORSAllowedOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID, cabeceraCSRF},
 			ExposeHeaders: []string{echo.HeaderXRequestID, "X-RateLimit-Limit", "X-RateLimit-Remaining", echo.HeaderRetryAfter},
+			// Credenciales (la cookie st_refresh, §4.9) solo para orígenes
+			// listados, a los que Echo responde con el origen mismo; nunca
+			// con «*».
+			AllowCredentials: !slices.Contains(d.Config.CORSAllowedOrigins, "*"),
 		}))
 	}
 	e.Use(middleware.SinCache("/auth/"),
