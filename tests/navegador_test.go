@@ -25,9 +25,13 @@ import (
 var paginaNavegador []byte
 
 // rutaChromium es el ejecutable de Chromium: CHROMIUM si está definida, si no
-// el de Debian (chromium) en el PATH. Vacía si no hay.
+// el de Debian (chromium) en el PATH. Vacía si no hay (o si CHROMIUM no
+// existe: así se comprueba el salto en una máquina que sí lo tiene).
 func rutaChromium() string {
 	if r := os.Getenv("CHROMIUM"); r != "" {
+		if _, err := exec.LookPath(r); err != nil {
+			return ""
+		}
 		return r
 	}
 	for _, n := range []string{"chromium", "chromium-browser"} {
