@@ -62,8 +62,11 @@ type Config struct {
 	MFAEncryptionKey string `envconfig:"MFA_ENCRYPTION_KEY"`
 
 	RateLimitAuthPerMinute int `envconfig:"RATE_LIMIT_AUTH_PER_MINUTE" default:"10"`
-	LoginMaxFailed         int `envconfig:"LOGIN_MAX_FAILED_ATTEMPTS" default:"5"`
-	LoginLockoutMinutes    int `envconfig:"LOGIN_LOCKOUT_MINUTES" default:"15"`
+	// RateLimitWritesPerMinute son las escrituras (POST, PUT, PATCH, DELETE
+	// fuera de /auth/*) por minuto y por usuario; 0 lo apaga.
+	RateLimitWritesPerMinute int `envconfig:"RATE_LIMIT_WRITES_PER_MINUTE" default:"120"`
+	LoginMaxFailed           int `envconfig:"LOGIN_MAX_FAILED_ATTEMPTS" default:"5"`
+	LoginLockoutMinutes      int `envconfig:"LOGIN_LOCKOUT_MINUTES" default:"15"`
 
 	TrustedProxies     []string `envconfig:"TRUSTED_PROXIES"`
 	CORSAllowedOrigins []string `envconfig:"CORS_ALLOWED_ORIGINS"`
@@ -71,6 +74,9 @@ type Config struct {
 	LogLevel           string   `envconfig:"LOG_LEVEL" default:"info"`
 	LogFormat          string   `envconfig:"LOG_FORMAT" default:"text"`
 	Timezone           string   `envconfig:"TIMEZONE" default:"America/El_Salvador"`
+	// CookieSecure es el atributo Secure de la cookie del refresh token
+	// (API.md §4.9); sin definir, CookieSegura decide por APP_ENV.
+	CookieSecure BoolOpcional `envconfig:"COOKIE_SECURE"`
 
 	// Derivados por Load/Validate.
 	Ubicacion      *time.Location `ignored:"true"`
@@ -121,6 +127,15 @@ func (c *Config) Gracia() time.Duration { return time.Duration(c.RefreshGraceSec
 
 // Bloqueo es la duración del bloqueo por intentos fallidos.
 func (c *Config) Bloqueo() time.Duration { return time.Duration(c.LoginLockoutMinutes) * time.Minute }
+
+// CookieSegura dice si la cookie st_refresh lleva Secure: COOKIE_SECURE si
+// está definida; si no, siempre salvo en desarrollo (http://localhost).
+func (c *Config) CookieSegura() bool {
+	if c.CookieSecure.Definido {
+		return c.CookieSecure.Valor
+	}
+	return c.AppEnv != EntornoDesarrollo
+}
 
 // Produccion indica APP_ENV=production.
 func (c *Config) Produccion() bool { return c.AppEnv == EntornoProduccion }

@@ -134,6 +134,10 @@ func TestValoresInvalidos(t *testing.T) {
 		{"ventana MFA", map[string]string{"MFA_VALID_WINDOW": "11"}, "MFA_VALID_WINDOW"},
 		{"clave MFA", map[string]string{"MFA_ENCRYPTION_KEY": "corta"}, "MFA_ENCRYPTION_KEY"},
 		{"límite de tasa", map[string]string{"RATE_LIMIT_AUTH_PER_MINUTE": "0"}, "RATE_LIMIT_AUTH_PER_MINUTE"},
+		{"escrituras negativas", map[string]string{"RATE_LIMIT_WRITES_PER_MINUTE": "-1"}, "RATE_LIMIT_WRITES_PER_MINUTE"},
+		{"escrituras texto", map[string]string{"RATE_LIMIT_WRITES_PER_MINUTE": "muchas"}, "RATE_LIMIT_WRITES_PER_MINUTE"},
+		{"escrituras absurdas", map[string]string{"RATE_LIMIT_WRITES_PER_MINUTE": "1000000"}, "RATE_LIMIT_WRITES_PER_MINUTE"},
+		{"cookie secure", map[string]string{"COOKIE_SECURE": "quizás"}, "COOKIE_SECURE"},
 		{"intentos", map[string]string{"LOGIN_MAX_FAILED_ATTEMPTS": "0"}, "LOGIN_MAX_FAILED_ATTEMPTS"},
 		{"bloqueo", map[string]string{"LOGIN_LOCKOUT_MINUTES": "no"}, "LOGIN_LOCKOUT_MINUTES"},
 		{"proxies", map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,no-es-ip"}, "TRUSTED_PROXIES"},
@@ -200,6 +204,43 @@ func TestArchivoEnv(t *testing.T) {
 		t.Fatalf("PORT %d LOG_LEVEL %q; want 9002 (entorno) y debug (.env)", c.Port, c.LogLevel)
 	}
 	os.Unsetenv("LOG_LEVEL") // godotenv lo puso en el proceso
+}
+
+// TestEscriturasYCookie: RATE_LIMIT_WRITES_PER_MINUTE (120 por defecto, 0
+// lo apaga) y COOKIE_SECURE, que sin definir depende de APP_ENV (§3, §4.9).
+func TestEscriturasYCookie(t *testing.T) {
+	casos := []struct {
+		nombre     string
+		env        map[string]string
+		escrituras int
+		segura     bool
+	}{
+		{"desarrollo por defecto", nil, 120, false},
+		{"test por defecto", map[string]string{"APP_ENV": "test"}, 120, true},
+		{"producción por defecto", map[string]string{"APP_ENV": "production", "JWT_SECRET": strings.Repeat("k", 32),
+			"API_PASSWORD": "una-clave-larga-de-admin"}, 120, true},
+		{"desarrollo con Secure", map[string]string{"COOKIE_SECURE": "true"}, 120, true},
+		{"test sin Secure", map[string]string{"APP_ENV": "test", "COOKIE_SECURE": "false"}, 120, false},
+		{"vacía es por defecto", map[string]string{"APP_ENV": "test", "COOKIE_SECURE": ""}, 120, true},
+		{"límite apagado", map[string]string{"RATE_LIMIT_WRITES_PER_MINUTE": "0"}, 0, false},
+		{"límite propio", map[string]string{"RATE_LIMIT_WRITES_PER_MINUTE": "30"}, 30, false},
+	}
+	for _, c := range casos {
+		t.Run(c.nombre, func(t *testing.T) {
+			limpio(t)
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			cfg, err := Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.RateLimitWritesPerMinute != c.escrituras || cfg.CookieSegura() != c.segura {
+				t.Fatalf("escrituras = %d, cookie segura = %v; want %d, %v",
+					cfg.RateLimitWritesPerMinute, cfg.CookieSegura(), c.escrituras, c.segura)
+			}
+		})
+	}
 }
 
 func TestTamanos(t *testing.T) {

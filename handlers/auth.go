@@ -23,6 +23,9 @@ func (a *API) registrarAuth(e *echo.Echo, auth echo.MiddlewareFunc) {
 type loginDTO struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// ModoCookie pone el refresh token en la cookie st_refresh y no en
+	// datos (§4.9). Solo en JSON.
+	ModoCookie bool `json:"modoCookie"`
 }
 
 type usuarioResumenDTO struct {
@@ -34,7 +37,7 @@ type usuarioResumenDTO struct {
 
 type tokensDTO struct {
 	AccessToken      string            `json:"accessToken"`
-	RefreshToken     string            `json:"refreshToken"`
+	RefreshToken     string            `json:"refreshToken,omitempty"` // vacío en modo cookie
 	TokenType        string            `json:"tokenType"`
 	ExpiresIn        int               `json:"expiresIn"`
 	RefreshExpiresIn int               `json:"refreshExpiresIn"`
@@ -70,27 +73,51 @@ func (a *API) login(c echo.Context) error {
 		return responder(c, http.StatusOK, "Se requiere verificación MFA",
 			mfaRequeridoDTO{MFARequired: true, MFAToken: res.MFAToken, ExpiresIn: res.MFAExpiraEn})
 	}
-	return responder(c, http.StatusOK, "Autenticación exitosa", aTokensDTO(res.Tokens))
+	return responder(c, http.StatusOK, "Autenticación exitosa", a.entregarTokens(c, res.Tokens, in.ModoCookie))
+}
+
+// entregarTokens es el DTO de un par de tokens; en modo cookie (§4.9) el
+// refresh token va en la cookie st_refresh y no en datos.
+func (a *API) entregarTokens(c echo.Context, p *models.ParTokens, modoCookie bool) tokensDTO {
+	dto := aTokensDTO(p)
+	if modoCookie {
+		a.ponerCookieRefresh(c, p)
+		dto.RefreshToken = ""
+	}
+	return dto
 }
 
 type refreshDTO struct {
 	RefreshToken string `json:"refreshToken"`
 }
 
-// refrescar es POST /auth/refresh (API.md §4.2).
+// refrescar es POST /auth/refresh (API.md §4.2). Sin refreshToken en el
+// cuerpo usa la cookie st_refresh (§4.9, con X-CSRF: 1), la rota y contesta
+// sin refreshToken en datos.
 func (a *API) refrescar(c echo.Context) error {
 	var in refreshDTO
 	if err := leerFormOJSON(c, &in, map[string]*string{"refreshToken": &in.RefreshToken}); err != nil {
 		return err
 	}
+	porCookie := false
 	if in.RefreshToken == "" {
-		return models.ErrCampo("refreshToken", "es obligatorio")
+		rt, err := refreshDeCookie(c)
+		if err != nil {
+			return err
+		}
+		if rt == "" {
+			return models.ErrCampo("refreshToken", "es obligatorio")
+		}
+		in.RefreshToken, porCookie = rt, true
 	}
 	par, err := a.auth.Refrescar(c.Request().Context(), in.RefreshToken)
 	if err != nil {
+		if porCookie && esErrorDeToken(err) {
+			a.borrarCookieRefresh(c)
+		}
 		return err
 	}
-	return responder(c, http.StatusOK, "Token refrescado exitosamente", aTokensDTO(par))
+	return responder(c, http.StatusOK, "Token refrescado exitosamente", a.entregarTokens(c, par, porCookie))
 }
 
 type logoutDTO struct {
@@ -105,6 +132,10 @@ func (a *API) logout(c echo.Context) error {
 	}
 	if err := a.auth.Logout(c.Request().Context(), actorDe(c), in.Alcance); err != nil {
 		return err
+	}
+	if in.Alcance != models.AlcanceOtras {
+		// Esta sesión terminó: la cookie de su refresh token ya no sirve (§4.9).
+		a.borrarCookieRefresh(c)
 	}
 	return responder(c, http.StatusOK, "Sesión cerrada exitosamente", nil)
 }

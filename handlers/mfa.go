@@ -35,8 +35,9 @@ type codigoMFADTO struct {
 }
 
 type verificarMFADTO struct {
-	MFAToken string `json:"mfaToken"`
-	Codigo   string `json:"codigo"`
+	MFAToken   string `json:"mfaToken"`
+	Codigo     string `json:"codigo"`
+	ModoCookie bool   `json:"modoCookie"` // como en el login (§4.9)
 }
 
 type codigosRecuperacionDTO struct {
@@ -83,7 +84,7 @@ func (a *API) verificarMFA(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "Autenticación exitosa", aTokensDTO(par))
+	return responder(c, http.StatusOK, "Autenticación exitosa", a.entregarTokens(c, par, in.ModoCookie))
 }
 
 // desactivarMFA es POST /auth/mfa/desactivar.

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,8 @@ type API struct {
 	log     *slog.Logger
 	loc     *time.Location
 	version string
+	// cookieSegura es el atributo Secure de la cookie st_refresh (§4.9).
+	cookieSegura bool
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -50,7 +53,8 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version,
+		cookieSegura: d.Config.CookieSegura()}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -83,8 +87,12 @@ func NewServer(d Deps) *echo.Echo {
 		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{
 			AllowOrigins:  d.Config.CORSAllowedOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID, cabeceraCSRF},
 			ExposeHeaders: []string{echo.HeaderXRequestID, "X-RateLimit-Limit", "X-RateLimit-Remaining", echo.HeaderRetryAfter},
+			// Credenciales (la cookie st_refresh, §4.9) solo para orígenes
+			// listados, a los que Echo responde con el origen mismo; nunca
+			// con «*».
+			AllowCredentials: !slices.Contains(d.Config.CORSAllowedOrigins, "*"),
 		}))
 	}
 	e.Use(middleware.SinCache("/auth/"),
@@ -92,7 +100,7 @@ func NewServer(d Deps) *echo.Echo {
 		limiteCuerpo(d.Config.BodyLimitBytes),
 		middleware.Formato())
 
-	auth := middleware.Autenticar(d.Auth)
+	auth := autenticarYLimitar(middleware.Autenticar(d.Auth), d.Config.RateLimitWritesPerMinute, d.Now)
 	a.registrarSalud(e)
 	a.registrarAuth(e, auth)
 	a.registrarSolicitudes(e, auth)
@@ -102,6 +110,18 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarMFA(e, auth)
 	registrarDocs(e)
 	return e
+}
+
+// autenticarYLimitar es el middleware de las rutas protegidas: autentica y,
+// con el actor ya conocido, aplica el cupo de escrituras por usuario
+// (RATE_LIMIT_WRITES_PER_MINUTE, en memoria por instancia; 0 lo apaga).
+func autenticarYLimitar(autenticar echo.MiddlewareFunc, porMinuto int, now func() time.Time) echo.MiddlewareFunc {
+	var cupo middleware.Cupo
+	if porMinuto > 0 {
+		cupo = middleware.NewLimitador(porMinuto, now)
+	}
+	limitar := middleware.LimitarEscrituras(cupo)
+	return func(next echo.HandlerFunc) echo.HandlerFunc { return autenticar(limitar(next)) }
 }
 
 // extractorIP toma la IP del socket, salvo que el par esté en

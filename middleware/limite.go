@@ -97,20 +97,30 @@ func LimitarPrefijo(prefijo string, c Cupo) echo.MiddlewareFunc {
 				return &models.Error{Codigo: models.CodigoServicioNoDisponible,
 					Detalle: "No se pudo comprobar el límite de peticiones. Intente de nuevo en unos segundos.", Err: err}
 			}
-			limite := strconv.Itoa(d.Limite)
-			h := ctx.Response().Header()
-			h.Set("X-RateLimit-Limit", limite)
-			h.Set("X-RateLimit-Remaining", strconv.Itoa(d.Restantes))
-			if !d.Permitida {
-				seg := d.ReintentarEn()
-				return &models.Error{
-					Codigo:       models.CodigoDemasiadasSolicitudes,
-					Detalle:      "Se superó el límite de " + limite + " peticiones por minuto. Intente de nuevo en " + strconv.Itoa(seg) + " segundo(s).",
-					ReintentarEn: seg,
-				}
+			if err := aplicarDecision(ctx, d, "peticiones por minuto"); err != nil {
+				return err
 			}
 			return next(ctx)
 		}
+	}
+}
+
+// aplicarDecision pone X-RateLimit-Limit y X-RateLimit-Remaining y, si la
+// petición no pasa, devuelve DEMASIADAS_SOLICITUDES con los segundos de
+// espera (Retry-After). unidad nombra lo que se cuenta en el detalle.
+func aplicarDecision(ctx echo.Context, d models.DecisionTasa, unidad string) error {
+	limite := strconv.Itoa(d.Limite)
+	h := ctx.Response().Header()
+	h.Set("X-RateLimit-Limit", limite)
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(d.Restantes))
+	if d.Permitida {
+		return nil
+	}
+	seg := d.ReintentarEn()
+	return &models.Error{
+		Codigo:       models.CodigoDemasiadasSolicitudes,
+		Detalle:      "Se superó el límite de " + limite + " " + unidad + ". Intente de nuevo en " + strconv.Itoa(seg) + " segundo(s).",
+		ReintentarEn: seg,
 	}
 }
 

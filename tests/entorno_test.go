@@ -64,7 +64,7 @@ func configPrueba(t testing.TB, dir string) *config.Config {
 		AccessExpValue: 60, RefreshExpValue: 24, SessionMaxValue: 7, RefreshGraceSecs: 10,
 		DBTimeout: 5 * time.Second, DBMaxConns: 20, PasswordHashCost: bcrypt.MinCost, JWTIssuer: "solicitud-transporte", JWTAudience: "solicitud-transporte-api",
 		APIUser: adminUser, APIPassword: adminPass, MFAIssuerName: "ONI_Justicia", MFAValidWindow: 1,
-		RateLimitAuthPerMinute: 100000, LoginMaxFailed: 5, LoginLockoutMinutes: 15,
+		RateLimitAuthPerMinute: 100000, RateLimitWritesPerMinute: 100000, LoginMaxFailed: 5, LoginLockoutMinutes: 15,
 		BodyLimit: "1M", LogLevel: "info", LogFormat: "text", Timezone: "America/El_Salvador",
 	}
 	if storetest.URLPostgres() != "" {
