@@ -42,6 +42,7 @@ type API struct {
 	log     *slog.Logger
 	loc     *time.Location
 	version string
+	now     func() time.Time
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -50,7 +51,7 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version, now: d.Now}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -99,6 +100,7 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarVehiculos(e, auth)
 	a.registrarUsuarios(e, auth)
 	a.registrarAuditoria(e, auth)
+	a.registrarReportes(e, auth)
 	a.registrarMFA(e, auth)
 	registrarDocs(e)
 	return e
