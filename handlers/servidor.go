@@ -43,6 +43,7 @@ type API struct {
 	log     *slog.Logger
 	loc     *time.Location
 	version string
+	now     func() time.Time
 	// cookieSegura es el atributo Secure de la cookie st_refresh (§4.9).
 	cookieSegura bool
 }
@@ -53,7 +54,7 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version,
+	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version, now: d.Now,
 		cookieSegura: d.Config.CookieSegura()}
 	if a.loc == nil {
 		a.loc = time.UTC
@@ -107,6 +108,7 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarVehiculos(e, auth)
 	a.registrarUsuarios(e, auth)
 	a.registrarAuditoria(e, auth)
+	a.registrarReportes(e, auth)
 	a.registrarMFA(e, auth)
 	registrarDocs(e)
 	return e

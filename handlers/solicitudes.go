@@ -15,6 +15,8 @@ func (a *API) registrarSolicitudes(e *echo.Echo, auth echo.MiddlewareFunc) {
 	g := e.Group("/solicitud")
 	g.GET("/", a.listarSolicitudes, auth)
 	g.POST("/", a.crearSolicitud, auth)
+	// Antes de /:id, para que «exportar» nunca se lea como un id.
+	g.GET("/exportar", a.exportarSolicitudes, auth)
 	g.GET("/:id", a.verSolicitud, auth)
 	g.PATCH("/:id", a.editarSolicitud, auth)
 	g.GET("/:id/historial", a.historialSolicitud, auth)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -169,8 +170,43 @@ func (v *validadorEstricto) validarRespuesta(plantilla, metodo string, status in
 	if tipo == "" {
 		return fmt.Sprintf("estricto: Content-Type %q no declarado para %d", ctype, status)
 	}
+	if !esTipoJSON(tipo) {
+		return v.validarArchivo(base+"/content/"+escaparPuntero(tipo)+"/schema", tipo, cuerpo)
+	}
 	if err := v.validar(base+"/content/"+escaparPuntero(tipo)+"/schema", cuerpo); err != nil {
 		return "estricto: " + err.Error()
+	}
+	return ""
+}
+
+// esTipoJSON dice si el tipo de medio es JSON (application/json o +json).
+func esTipoJSON(tipo string) bool {
+	mt, _, err := mime.ParseMediaType(tipo)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// validarArchivo valida una respuesta que no es JSON (las descargas de
+// /solicitud/exportar): el documento debe declararla como type string, y
+// el cuerpo debe ser de ese tipo: texto UTF-8 para text/*, un zip (la firma
+// PK\x03\x04 de OOXML) para los libros de Excel. El contenido en sí lo
+// comprueban las pruebas de cada formato.
+func (v *validadorEstricto) validarArchivo(ptr, tipo string, cuerpo []byte) string {
+	esquema, _ := v.seguir(ptr).(map[string]any)
+	if esquema["type"] != "string" {
+		return fmt.Sprintf("estricto: el esquema de %s debe ser type string", tipo)
+	}
+	mt, _, _ := mime.ParseMediaType(tipo)
+	switch {
+	case strings.HasPrefix(mt, "text/"):
+		if !utf8.Valid(cuerpo) {
+			return fmt.Sprintf("estricto: cuerpo %s que no es UTF-8", mt)
+		}
+	case strings.HasSuffix(mt, ".sheet") || mt == "application/zip":
+		if !bytes.HasPrefix(cuerpo, []byte("PK\x03\x04")) {
+			return fmt.Sprintf("estricto: cuerpo %s que no es un zip", mt)
+		}
+	default:
+		return fmt.Sprintf("estricto: tipo de medio %s sin validador", mt)
 	}
 	return ""
 }

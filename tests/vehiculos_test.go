@@ -100,7 +100,7 @@ func TestVehiculos(t *testing.T) {
 	})
 }
 
-// TestMatrizRoles recorre rol × endpoint de §5, §6 y §8: lo permitido no es
+// TestMatrizRoles recorre rol × endpoint de §5, §6, §7.4 y §8: lo permitido no es
 // 401/403 y lo demás es 403 PERMISOS_INSUFICIENTES; sin token, 401.
 func TestMatrizRoles(t *testing.T) {
 	t.Parallel()
@@ -135,6 +135,9 @@ func TestMatrizRoles(t *testing.T) {
 		{"POST", fmt.Sprintf("/usuarios/%d/desbloquear", objetivo.ID), nil, soloAdmin},
 		{"POST", fmt.Sprintf("/usuarios/%d/sesiones/revocar", objetivo.ID), nil, soloAdmin},
 		{"GET", "/auditoria", nil, soloAdmin},
+		{"GET", "/reportes/resumen?desde=2026-03-01&hasta=2026-03-31", nil, adminYApro},
+		{"GET", "/solicitud/exportar?formato=csv", nil, todos},
+		{"GET", "/solicitud/exportar?formato=xlsx", nil, todos},
 	}
 	for _, ruta := range rutas {
 		for _, rol := range todos {

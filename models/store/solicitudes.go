@@ -368,6 +368,19 @@ var ordenes = map[string]string{
 func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f models.FiltroSolicitudes) (*models.Resultado[models.Solicitud], error) {
 	db, fin := s.leer(ctx)
 	defer fin()
+	q, orden := filtrarSolicitudes(db, actor, &f)
+	pagina := conRelaciones
+	if indice := s.indiceLista(actor, f); indice != "" {
+		pagina = func(db *gorm.DB) *gorm.DB { return conRelaciones(db.Table("`solicitudes` INDEXED BY " + indice)) }
+	}
+	return paginar[models.Solicitud](q, f.Pagina, orden, pagina)
+}
+
+// filtrarSolicitudes aplica a db la visibilidad de §5 para el actor y los
+// filtros de f, y devuelve la consulta y su ORDER BY (f.Orden desconocido
+// pasa a ser el de defecto). La comparten la lista y la exportación, así
+// las dos ven exactamente las mismas filas.
+func filtrarSolicitudes(db *gorm.DB, actor *models.Actor, f *models.FiltroSolicitudes) (*gorm.DB, string) {
 	q := db.Model(&models.Solicitud{})
 	if !actor.Rol.Es(models.RolAdmin, models.RolAprobador) {
 		q = q.Where("(solicitante_id = ? OR motorista_id = ?)", actor.ID, actor.ID)
@@ -389,11 +402,7 @@ func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f mo
 		f.Orden = models.OrdenSolicitudDefecto
 		orden = ordenes[f.Orden]
 	}
-	pagina := conRelaciones
-	if indice := s.indiceLista(actor, f); indice != "" {
-		pagina = func(db *gorm.DB) *gorm.DB { return conRelaciones(db.Table("`solicitudes` INDEXED BY " + indice)) }
-	}
-	return paginar[models.Solicitud](q, f.Pagina, orden, pagina)
+	return q, orden
 }
 
 // indiceLista elige el índice de la página cuando el planificador de SQLite
