@@ -42,6 +42,8 @@ type API struct {
 	log     *slog.Logger
 	loc     *time.Location
 	version string
+	// proxies son las redes de TRUSTED_PROXIES (urlBase).
+	proxies []*net.IPNet
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -50,7 +52,8 @@ func NewServer(d Deps) *echo.Echo {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version}
+	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version,
+		proxies: redesConfiables(d.Config.TrustedProxies)}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -100,6 +103,8 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarUsuarios(e, auth)
 	a.registrarAuditoria(e, auth)
 	a.registrarMFA(e, auth)
+	a.registrarAgenda(e, auth)
+	a.registrarCalendario(e, auth)
 	registrarDocs(e)
 	return e
 }
@@ -112,6 +117,15 @@ func extractorIP(proxies []string) echo.IPExtractor {
 		return echo.ExtractIPDirect()
 	}
 	opciones := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, red := range redesConfiables(proxies) {
+		opciones = append(opciones, echo.TrustIPRange(red))
+	}
+	return echo.ExtractIPFromXFFHeader(opciones...)
+}
+
+// redesConfiables lee TRUSTED_PROXIES: CIDRs, o IPs sueltas (/32, /128).
+func redesConfiables(proxies []string) []*net.IPNet {
+	var redes []*net.IPNet
 	for _, p := range proxies {
 		p = strings.TrimSpace(p)
 		if !strings.Contains(p, "/") {
@@ -122,10 +136,10 @@ func extractorIP(proxies []string) echo.IPExtractor {
 			}
 		}
 		if _, red, err := net.ParseCIDR(p); err == nil {
-			opciones = append(opciones, echo.TrustIPRange(red))
+			redes = append(redes, red)
 		}
 	}
-	return echo.ExtractIPFromXFFHeader(opciones...)
+	return redes
 }
 
 // aliasColecciones atiende /solicitud igual que /solicitud/ (sin redirigir),
