@@ -18,7 +18,9 @@ import (
 func (a *API) registrarCalendario(e *echo.Echo, auth echo.MiddlewareFunc) {
 	e.POST("/auth/calendario", a.crearCalendario, auth)
 	e.DELETE("/auth/calendario", a.revocarCalendario, auth)
-	e.GET("/calendario/:archivo", a.feedCalendario)
+	// El nombre del parámetro incluye «.ics» (Echo lo corta en «/»), así la
+	// ruta se lee como en el documento: /calendario/{token}.ics.
+	e.GET("/calendario/:token.ics", a.feedCalendario)
 }
 
 // calendarioDTO es la respuesta de POST /auth/calendario.
@@ -54,9 +56,10 @@ func (a *API) revocarCalendario(c echo.Context) error {
 // el frontend); los demás errores (503) siguen el camino de siempre.
 func (a *API) feedCalendario(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	token, ok := strings.CutSuffix(c.Param("archivo"), ".ics")
+	token, ok := strings.CutSuffix(c.Param("token.ics"), ".ics")
 	if !ok {
-		return calendarioNoEncontrado(c)
+		// Sin «.ics» no es la ruta del feed: el 404 de siempre.
+		return echo.ErrNotFound
 	}
 	u, ss, err := a.store.FeedCalendario(c.Request().Context(), token)
 	var me *models.Error

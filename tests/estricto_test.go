@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"mime"
 	"os"
@@ -169,6 +170,15 @@ func (v *validadorEstricto) validarRespuesta(plantilla, metodo string, status in
 	if tipo == "" {
 		return fmt.Sprintf("estricto: Content-Type %q no declarado para %d", ctype, status)
 	}
+	if !esTipoJSON(tipo) {
+		// Un cuerpo que no es JSON (text/calendar, text/plain) se valida
+		// como una cadena JSON contra el esquema (type string, pattern…).
+		texto, err := json.Marshal(string(cuerpo))
+		if err != nil {
+			return "estricto: " + err.Error()
+		}
+		cuerpo = texto
+	}
 	if err := v.validar(base+"/content/"+escaparPuntero(tipo)+"/schema", cuerpo); err != nil {
 		return "estricto: " + err.Error()
 	}
@@ -213,6 +223,13 @@ func tipoMedio(contenido map[string]any, ctype string) string {
 		}
 	}
 	return ""
+}
+
+// esTipoJSON dice si el tipo de medio es JSON (application/json o un
+// +json).
+func esTipoJSON(tipo string) bool {
+	mt, _, err := mime.ParseMediaType(tipo)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // escaparPuntero escapa un segmento de puntero JSON (RFC 6901).
