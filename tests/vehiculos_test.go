@@ -135,6 +135,9 @@ func TestMatrizRoles(t *testing.T) {
 		{"POST", fmt.Sprintf("/usuarios/%d/desbloquear", objetivo.ID), nil, soloAdmin},
 		{"POST", fmt.Sprintf("/usuarios/%d/sesiones/revocar", objetivo.ID), nil, soloAdmin},
 		{"GET", "/auditoria", nil, soloAdmin},
+		{"GET", "/agenda?desde=2026-05-01&hasta=2026-05-02", nil, []models.Rol{models.RolAdmin, models.RolAprobador, models.RolMotorista}},
+		{"POST", "/auth/calendario", nil, todos},
+		{"DELETE", "/auth/calendario", nil, todos},
 	}
 	for _, ruta := range rutas {
 		for _, rol := range todos {
