@@ -79,6 +79,16 @@ func parseVentana(q url.Values, loc *time.Location) (models.Intervalo, error) {
 	return i, c.v.Err()
 }
 
+// parseFiltroAgenda lee desde y hasta (obligatorios, formatos de §7, como
+// franja semiabierta de a lo sumo 366 días), vehiculoId y motoristaId de GET
+// /agenda. Error: VALIDACION.
+func parseFiltroAgenda(q url.Values, loc *time.Location) (models.FiltroAgenda, error) {
+	c := nuevaConsulta(q, loc)
+	f := models.FiltroAgenda{Intervalo: c.intervalo(true, false), VehiculoID: c.id("vehiculoId"), MotoristaID: c.id("motoristaId")}
+	f.Validar(&c.v)
+	return f, c.v.Err()
+}
+
 // parseFiltroAuditoria lee usuarioId, evento (lista separada por comas),
 // desde y hasta (formatos de §7, sobre la fecha del evento) y la página de
 // GET /auditoria. Error: VALIDACION.

@@ -126,9 +126,9 @@ func clasificar(err error, c echo.Context, bodyLimit string) *models.Error {
 func desdeHTTPError(he *echo.HTTPError, c echo.Context) *models.Error {
 	switch he.Code {
 	case http.StatusNotFound:
-		return models.Errorf(models.CodigoNoEncontrado, "La ruta %s no existe.", c.Request().URL.Path)
+		return models.Errorf(models.CodigoNoEncontrado, "La ruta %s no existe.", middleware.RutaParaLog(c.Request().URL.Path))
 	case http.StatusMethodNotAllowed:
-		return models.Errorf(models.CodigoMetodoNoPermitido, "El método %s no está permitido en %s.", c.Request().Method, c.Request().URL.Path)
+		return models.Errorf(models.CodigoMetodoNoPermitido, "El método %s no está permitido en %s.", c.Request().Method, middleware.RutaParaLog(c.Request().URL.Path))
 	case http.StatusRequestEntityTooLarge:
 		return models.Errorf(models.CodigoCuerpoDemasiadoGrande, "El cuerpo de la petición es demasiado grande.")
 	case http.StatusUnsupportedMediaType:

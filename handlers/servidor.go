@@ -46,6 +46,8 @@ type API struct {
 	now     func() time.Time
 	// cookieSegura es el atributo Secure de la cookie st_refresh (§4.9).
 	cookieSegura bool
+	// proxies son las redes de TRUSTED_PROXIES (urlBase).
+	proxies []*net.IPNet
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -55,7 +57,7 @@ func NewServer(d Deps) *echo.Echo {
 		d.Now = time.Now
 	}
 	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version, now: d.Now,
-		cookieSegura: d.Config.CookieSegura()}
+		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies)}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -110,6 +112,8 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarAuditoria(e, auth)
 	a.registrarReportes(e, auth)
 	a.registrarMFA(e, auth)
+	a.registrarAgenda(e, auth)
+	a.registrarCalendario(e, auth)
 	registrarDocs(e)
 	return e
 }
@@ -134,6 +138,15 @@ func extractorIP(proxies []string) echo.IPExtractor {
 		return echo.ExtractIPDirect()
 	}
 	opciones := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, red := range redesConfiables(proxies) {
+		opciones = append(opciones, echo.TrustIPRange(red))
+	}
+	return echo.ExtractIPFromXFFHeader(opciones...)
+}
+
+// redesConfiables lee TRUSTED_PROXIES: CIDRs, o IPs sueltas (/32, /128).
+func redesConfiables(proxies []string) []*net.IPNet {
+	var redes []*net.IPNet
 	for _, p := range proxies {
 		p = strings.TrimSpace(p)
 		if !strings.Contains(p, "/") {
@@ -144,10 +157,10 @@ func extractorIP(proxies []string) echo.IPExtractor {
 			}
 		}
 		if _, red, err := net.ParseCIDR(p); err == nil {
-			opciones = append(opciones, echo.TrustIPRange(red))
+			redes = append(redes, red)
 		}
 	}
-	return echo.ExtractIPFromXFFHeader(opciones...)
+	return redes
 }
 
 // aliasColecciones atiende /solicitud igual que /solicitud/ (sin redirigir),

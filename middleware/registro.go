@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,7 +28,7 @@ func Registro(log *slog.Logger) echo.MiddlewareFunc {
 			req := c.Request()
 			attrs := []slog.Attr{
 				slog.String("metodo", req.Method),
-				slog.String("ruta", req.URL.Path),
+				slog.String("ruta", RutaParaLog(req.URL.Path)),
 				slog.Int("estado", c.Response().Status),
 				slog.Duration("duracion", time.Since(inicio)),
 				slog.Any("requestId", c.Get(ClaveRequestID)),
@@ -40,6 +41,19 @@ func Registro(log *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+// prefijoCalendario es la ruta de los feeds de calendario, cuyo token (la
+// única credencial del feed) viaja en la ruta.
+const prefijoCalendario = "/calendario/"
+
+// RutaParaLog es la ruta tal como puede ir a un log: la de un feed de
+// calendario sin su token (API.md §7.3).
+func RutaParaLog(ruta string) string {
+	if strings.HasPrefix(ruta, prefijoCalendario) {
+		return prefijoCalendario + "[token oculto]"
+	}
+	return ruta
 }
 
 // Recuperar convierte un panic en un error interno que sigue el camino de

@@ -24,6 +24,9 @@ const (
 	EventoMFARestablecido    Evento = "MFA_RESTABLECIDO"
 	EventoUsuarioCreado      Evento = "USUARIO_CREADO"
 	EventoUsuarioActualizado Evento = "USUARIO_ACTUALIZADO"
+	// Feeds de calendario (API.md §7.3; la lista de §6 no los nombra).
+	EventoCalendarioCreado   Evento = "CALENDARIO_CREADO"
+	EventoCalendarioRevocado Evento = "CALENDARIO_REVOCADO"
 )
 
 // Eventos lista los eventos válidos.
@@ -31,7 +34,7 @@ var Eventos = []Evento{
 	EventoLoginExitoso, EventoLoginFallido, EventoCuentaBloqueada, EventoCuentaDesbloqueada,
 	EventoRefreshReutilizado, EventoLogout, EventoSesionesRevocadas, EventoPasswordCambiado,
 	EventoMFAActivado, EventoMFADesactivado, EventoMFAFallido, EventoMFARestablecido,
-	EventoUsuarioCreado, EventoUsuarioActualizado,
+	EventoUsuarioCreado, EventoUsuarioActualizado, EventoCalendarioCreado, EventoCalendarioRevocado,
 }
 
 // RegistroAuditoria es una entrada del registro de auditoría. UsuarioID es la

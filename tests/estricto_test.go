@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"mime"
 	"os"
@@ -171,7 +172,19 @@ func (v *validadorEstricto) validarRespuesta(plantilla, metodo string, status in
 		return fmt.Sprintf("estricto: Content-Type %q no declarado para %d", ctype, status)
 	}
 	if !esTipoJSON(tipo) {
-		return v.validarArchivo(base+"/content/"+escaparPuntero(tipo)+"/schema", tipo, cuerpo)
+		if msg := v.validarArchivo(base+"/content/"+escaparPuntero(tipo)+"/schema", tipo, cuerpo); msg != "" {
+			return msg
+		}
+		if !strings.HasPrefix(tipo, "text/") {
+			return "" // binario (XLSX): basta la firma
+		}
+		// Un cuerpo de texto (text/csv, text/calendar, text/plain) se valida
+		// además como una cadena JSON contra su esquema (type string, pattern…).
+		texto, err := json.Marshal(string(cuerpo))
+		if err != nil {
+			return "estricto: " + err.Error()
+		}
+		cuerpo = texto
 	}
 	if err := v.validar(base+"/content/"+escaparPuntero(tipo)+"/schema", cuerpo); err != nil {
 		return "estricto: " + err.Error()

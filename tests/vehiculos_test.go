@@ -138,6 +138,9 @@ func TestMatrizRoles(t *testing.T) {
 		{"GET", "/reportes/resumen?desde=2026-03-01&hasta=2026-03-31", nil, adminYApro},
 		{"GET", "/solicitud/exportar?formato=csv", nil, todos},
 		{"GET", "/solicitud/exportar?formato=xlsx", nil, todos},
+		{"GET", "/agenda?desde=2026-05-01&hasta=2026-05-02", nil, []models.Rol{models.RolAdmin, models.RolAprobador, models.RolMotorista}},
+		{"POST", "/auth/calendario", nil, todos},
+		{"DELETE", "/auth/calendario", nil, todos},
 	}
 	for _, ruta := range rutas {
 		for _, rol := range todos {

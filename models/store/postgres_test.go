@@ -241,12 +241,15 @@ func TestInstanciasArrancanJuntasSobreBaseVacia(t *testing.T) {
 	}
 	defer db.Close()
 	var filas, distintas int
-	if err := db.QueryRow("SELECT count(*), count(DISTINCT version_id) FROM goose_db_version").Scan(&filas, &distintas); err != nil {
+	var maxima int64
+	if err := db.QueryRow("SELECT count(*), count(DISTINCT version_id), max(version_id) FROM goose_db_version").Scan(&filas, &distintas, &maxima); err != nil {
 		t.Fatal(err)
 	}
-	// La fila 0 que goose escribe al crear la tabla, y una por migración.
-	if filas != distintas || int64(filas) != stores[0].Esquema()+1 {
-		t.Fatalf("goose_db_version: %d filas, %d versiones distintas; want %d una vez cada una", filas, distintas, stores[0].Esquema()+1)
+	// Cada versión una sola vez y la última es la del esquema. Los números
+	// pueden tener huecos (una rama usa el suyo antes de que lleguen los
+	// anteriores, o una migración de un solo motor), así que no se cuentan.
+	if filas != distintas || maxima != stores[0].Esquema() {
+		t.Fatalf("goose_db_version: %d filas, %d versiones distintas, máxima %d; want cada una una vez y máxima %d", filas, distintas, maxima, stores[0].Esquema())
 	}
 	for i, s := range stores {
 		if err := crearN(s, i); err != nil {

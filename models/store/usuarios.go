@@ -195,6 +195,13 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 					return err
 				}
 				detalle += fmt.Sprintf("; %d sesión(es) revocada(s)", n)
+				revocado, err := s.revocarCalendario(ctx, tx, u.ID, actor.ID, "revocado al desactivar la cuenta")
+				if err != nil {
+					return err
+				}
+				if revocado {
+					detalle += "; feed de calendario revocado"
+				}
 			}
 			if err := s.auditar(ctx, tx, models.EventoUsuarioActualizado, &u.ID, &actor.ID, detalle); err != nil {
 				return err
