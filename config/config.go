@@ -72,6 +72,11 @@ type Config struct {
 	LogFormat          string   `envconfig:"LOG_FORMAT" default:"text"`
 	Timezone           string   `envconfig:"TIMEZONE" default:"America/El_Salvador"`
 
+	// PermitirAutoaprobacion deja que un aprobador o admin apruebe,
+	// rechace, asigne o reasigne una solicitud suya (API.md §7.1), para
+	// oficinas con un solo aprobador. Por defecto no.
+	PermitirAutoaprobacion bool `envconfig:"PERMITIR_AUTOAPROBACION" default:"false"`
+
 	// Derivados por Load/Validate.
 	Ubicacion      *time.Location `ignored:"true"`
 	BodyLimitBytes int64          `ignored:"true"`

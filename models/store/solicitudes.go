@@ -182,7 +182,7 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 		if err != nil {
 			return err
 		}
-		hacia, err := models.Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
+		hacia, err := s.flujo.Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
 		if err != nil {
 			return err
 		}
