@@ -78,6 +78,11 @@ type Config struct {
 	// (API.md §4.9); sin definir, CookieSegura decide por APP_ENV.
 	CookieSecure BoolOpcional `envconfig:"COOKIE_SECURE"`
 
+	// PermitirAutoaprobacion deja que un aprobador o admin apruebe,
+	// rechace, asigne o reasigne una solicitud suya (API.md §7.1), para
+	// oficinas con un solo aprobador. Por defecto no.
+	PermitirAutoaprobacion bool `envconfig:"PERMITIR_AUTOAPROBACION" default:"false"`
+
 	// Derivados por Load/Validate.
 	Ubicacion      *time.Location `ignored:"true"`
 	BodyLimitBytes int64          `ignored:"true"`

@@ -31,7 +31,8 @@ func TestPorDefecto(t *testing.T) {
 		c.RefreshTTL() != 24*time.Hour || c.SesionMax() != 7*24*time.Hour || c.Gracia() != 10*time.Second ||
 		c.PasswordHashCost != 12 || c.BodyLimitBytes != 1<<20 || c.Ubicacion.String() != "America/El_Salvador" ||
 		len(c.CORSAllowedOrigins) != 1 || c.CORSAllowedOrigins[0] != "*" ||
-		c.Host != "" || c.DBTimeout != 5*time.Second || c.DBMaxConns != 20 || c.MetricsAddr != "" {
+		c.Host != "" || c.DBTimeout != 5*time.Second || c.DBMaxConns != 20 || c.MetricsAddr != "" ||
+		c.PermitirAutoaprobacion {
 		t.Fatalf("valores por defecto inesperados: %+v", c)
 	}
 	// Secreto de desarrollo: generado una vez, guardado con modo 0600 y reutilizado.
@@ -147,6 +148,7 @@ func TestValoresInvalidos(t *testing.T) {
 		{"log level", map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL"},
 		{"log format", map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT"},
 		{"zona horaria", map[string]string{"TIMEZONE": "Marte/Olympus"}, "TIMEZONE"},
+		{"autoaprobación", map[string]string{"PERMITIR_AUTOAPROBACION": "quizás"}, "PERMITIR_AUTOAPROBACION"},
 		{"producción sin secreto", map[string]string{"APP_ENV": "production", "API_PASSWORD": "una-clave-larga-de-admin"}, "JWT_SECRET"},
 		{"producción con secreto corto", map[string]string{"APP_ENV": "production", "JWT_SECRET": "diez-chars", "API_PASSWORD": "una-clave-larga-de-admin"}, "JWT_SECRET"},
 		{"producción sin password", map[string]string{"APP_ENV": "production", "JWT_SECRET": secreto}, "API_PASSWORD"},
@@ -254,5 +256,18 @@ func TestTamanos(t *testing.T) {
 		if _, ok := parseTamano(s); ok {
 			t.Errorf("parseTamano(%q) aceptó un valor inválido", s)
 		}
+	}
+}
+
+// TestAutoaprobacion: PERMITIR_AUTOAPROBACION=true se lee (API.md §7.1).
+func TestAutoaprobacion(t *testing.T) {
+	limpio(t)
+	t.Setenv("PERMITIR_AUTOAPROBACION", "true")
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.PermitirAutoaprobacion {
+		t.Fatal("PERMITIR_AUTOAPROBACION=true no se aplicó")
 	}
 }

@@ -58,6 +58,7 @@ var permitido = map[string]string{
 	"LOG_LEVEL":                    "debug, info, warn o error",
 	"LOG_FORMAT":                   "text o json",
 	"TIMEZONE":                     "un nombre de zona horaria IANA, como America/El_Salvador",
+	"PERMITIR_AUTOAPROBACION":      "true o false",
 }
 
 // duracionMaxima acota las vidas de tokens y sesiones.

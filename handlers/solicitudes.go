@@ -42,6 +42,7 @@ type solicitudDTO struct {
 	Motorista         *referenciaDTO `json:"motorista"`
 	MotivoRechazo     *string        `json:"motivoRechazo"`
 	MotivoCancelacion *string        `json:"motivoCancelacion"`
+	Viaje             *viajeDTO      `json:"viaje"`
 	Version           int            `json:"version"`
 	CreadoEn          string         `json:"creadoEn"`
 	ActualizadoEn     string         `json:"actualizadoEn"`
@@ -66,7 +67,23 @@ func (a *API) aSolicitudDTO(s *models.Solicitud) solicitudDTO {
 	if s.Motorista != nil {
 		d.Motorista = &referenciaDTO{ID: s.Motorista.ID, Username: s.Motorista.Username}
 	}
+	if v := s.Viaje; v.Registrado() {
+		d.Viaje = &viajeDTO{InicioReal: fechaPtr(v.InicioReal, a.loc), FinReal: fechaPtr(v.FinReal, a.loc),
+			KmInicial: v.KmInicial, KmFinal: v.KmFinal, KmRecorridos: v.KmRecorridos(),
+			CombustibleLitros: v.CombustibleLitros, Observaciones: v.Observaciones}
+	}
 	return d
+}
+
+// viajeDTO es la bitácora de §7.2; lo desconocido sale como null.
+type viajeDTO struct {
+	InicioReal        *string  `json:"inicioReal"`
+	FinReal           *string  `json:"finReal"`
+	KmInicial         *int     `json:"kmInicial"`
+	KmFinal           *int     `json:"kmFinal"`
+	KmRecorridos      *int     `json:"kmRecorridos"`
+	CombustibleLitros *float64 `json:"combustibleLitros"`
+	Observaciones     *string  `json:"observaciones"`
 }
 
 // nuevaSolicitudDTO es el cuerpo de creación. No tiene estado, solicitante
@@ -202,11 +219,16 @@ func (a *API) editarSolicitud(c echo.Context) error {
 }
 
 // accionDTO es el cuerpo de las acciones: motivo (rechazar, cancelar,
-// reasignar), vehiculoId y motoristaId (asignar, reasignar).
+// reasignar), vehiculoId y motoristaId (asignar, reasignar), kmInicial
+// (iniciar), kmFinal, combustibleLitros y observaciones (finalizar).
 type accionDTO struct {
-	Motivo      string `json:"motivo"`
-	VehiculoID  *uint  `json:"vehiculoId"`
-	MotoristaID *uint  `json:"motoristaId"`
+	Motivo            string   `json:"motivo"`
+	VehiculoID        *uint    `json:"vehiculoId"`
+	MotoristaID       *uint    `json:"motoristaId"`
+	KmInicial         *int     `json:"kmInicial"`
+	KmFinal           *int     `json:"kmFinal"`
+	CombustibleLitros *float64 `json:"combustibleLitros"`
+	Observaciones     *string  `json:"observaciones"`
 }
 
 // mensajesAccion es el mensaje de éxito de cada acción.

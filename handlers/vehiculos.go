@@ -29,10 +29,13 @@ type vehiculoDTO struct {
 	Modelo    string `json:"modelo"`
 	Capacidad int    `json:"capacidad"`
 	Activo    bool   `json:"activo"`
+	// Kilometraje es la última lectura conocida del odómetro (§7.2).
+	Kilometraje int `json:"kilometraje"`
 }
 
 func aVehiculoDTO(v *models.Vehiculo) vehiculoDTO {
-	return vehiculoDTO{ID: v.ID, Placa: v.Placa, Marca: v.Marca, Modelo: v.Modelo, Capacidad: v.Capacidad, Activo: v.Activo}
+	return vehiculoDTO{ID: v.ID, Placa: v.Placa, Marca: v.Marca, Modelo: v.Modelo, Capacidad: v.Capacidad, Activo: v.Activo,
+		Kilometraje: v.Kilometraje}
 }
 
 // datosVehiculoDTO es el cuerpo de POST.
@@ -42,6 +45,8 @@ type datosVehiculoDTO struct {
 	Modelo    *string `json:"modelo"`
 	Capacidad *int    `json:"capacidad"`
 	Activo    *bool   `json:"activo"`
+	// Kilometraje es opcional: ausente es 0.
+	Kilometraje *int `json:"kilometraje"`
 }
 
 // crearVehiculo es POST /vehiculos/.
@@ -51,7 +56,8 @@ func (a *API) crearVehiculo(c echo.Context) error {
 		return err
 	}
 	v, err := a.store.CrearVehiculo(c.Request().Context(), models.DatosVehiculo{
-		Placa: in.Placa, Marca: in.Marca, Modelo: in.Modelo, Capacidad: in.Capacidad, Activo: in.Activo})
+		Placa: in.Placa, Marca: in.Marca, Modelo: in.Modelo, Capacidad: in.Capacidad, Activo: in.Activo,
+		Kilometraje: in.Kilometraje})
 	if err != nil {
 		return err
 	}
@@ -92,6 +98,8 @@ type cambioVehiculoDTO struct {
 	Modelo    opcional[string] `json:"modelo"`
 	Capacidad opcional[int]    `json:"capacidad"`
 	Activo    opcional[bool]   `json:"activo"`
+	// Kilometraje corrige la lectura del odómetro (también a la baja).
+	Kilometraje opcional[int] `json:"kilometraje"`
 }
 
 func (in cambioVehiculoDTO) aModelo() models.DatosVehiculo {
@@ -101,6 +109,7 @@ func (in cambioVehiculoDTO) aModelo() models.DatosVehiculo {
 	d.Modelo = valorPatch(in.Modelo, "modelo", &d.Nulos)
 	d.Capacidad = valorPatch(in.Capacidad, "capacidad", &d.Nulos)
 	d.Activo = valorPatch(in.Activo, "activo", &d.Nulos)
+	d.Kilometraje = valorPatch(in.Kilometraje, "kilometraje", &d.Nulos)
 	return d
 }
 

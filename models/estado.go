@@ -79,23 +79,26 @@ type Relacion struct {
 // transicion es una fila de la máquina de estados: desde qué estados se
 // puede, a cuál lleva y quién puede hacerlo. Un actor puede si su rol está en
 // roles, o si es el dueño y dueno es true, o si es el motorista asignado (con
-// rol motorista) y motorista es true.
+// rol motorista) y motorista es true. ajeno exige además que el actor no sea
+// el dueño (segregación de funciones, API.md §7.1), salvo que el Flujo lo
+// relaje (PERMITIR_AUTOAPROBACION).
 type transicion struct {
 	desde     []Estado
 	hacia     Estado
 	roles     []Rol
 	dueno     bool
 	motorista bool
+	ajeno     bool
 }
 
 // transiciones es la única tabla del flujo (API.md §5 y §7). Los manejadores
 // nunca deciden sobre estados: preguntan a Transicion.
 var transiciones = map[Accion]transicion{
-	AccionAprobar:  {desde: []Estado{EstadoPendiente}, hacia: EstadoAprobada, roles: []Rol{RolAdmin, RolAprobador}},
-	AccionRechazar: {desde: []Estado{EstadoPendiente}, hacia: EstadoRechazada, roles: []Rol{RolAdmin, RolAprobador}},
-	AccionAsignar:  {desde: []Estado{EstadoAprobada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}},
+	AccionAprobar:  {desde: []Estado{EstadoPendiente}, hacia: EstadoAprobada, roles: []Rol{RolAdmin, RolAprobador}, ajeno: true},
+	AccionRechazar: {desde: []Estado{EstadoPendiente}, hacia: EstadoRechazada, roles: []Rol{RolAdmin, RolAprobador}, ajeno: true},
+	AccionAsignar:  {desde: []Estado{EstadoAprobada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}, ajeno: true},
 	// reasignar cambia vehículo o motorista sin salir de asignada.
-	AccionReasignar: {desde: []Estado{EstadoAsignada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}},
+	AccionReasignar: {desde: []Estado{EstadoAsignada}, hacia: EstadoAsignada, roles: []Rol{RolAdmin, RolAprobador}, ajeno: true},
 	AccionIniciar:   {desde: []Estado{EstadoAsignada}, hacia: EstadoEnCurso, roles: []Rol{RolAdmin}, motorista: true},
 	AccionFinalizar: {desde: []Estado{EstadoEnCurso}, hacia: EstadoFinalizada, roles: []Rol{RolAdmin}, motorista: true},
 	AccionCancelar: {desde: []Estado{EstadoPendiente, EstadoAprobada, EstadoAsignada}, hacia: EstadoCancelada,
@@ -103,13 +106,32 @@ var transiciones = map[Accion]transicion{
 	AccionEditar: {desde: []Estado{EstadoPendiente}, hacia: EstadoPendiente, dueno: true},
 }
 
+// DetalleAutoaprobacion es el detalle del PERMISOS_INSUFICIENTES de quien
+// aprueba, rechaza, asigna o reasigna su propia solicitud (API.md §7.1).
+const DetalleAutoaprobacion = "No puede aprobar, rechazar ni asignar su propia solicitud."
+
+// Flujo es la máquina de estados con lo que la configuración puede relajar.
+// El valor cero es la regla estricta de API.md §7.1.
+type Flujo struct {
+	// PermitirAutoaprobacion (PERMITIR_AUTOAPROBACION) deja que el dueño
+	// haga las acciones marcadas ajeno si su rol puede hacerlas: oficinas
+	// con un solo aprobador.
+	PermitirAutoaprobacion bool
+}
+
+// Transicion es Flujo{}.Transicion: la regla estricta, sin autoaprobación.
+func Transicion(actual Estado, accion Accion, rol Rol, rel Relacion) (Estado, error) {
+	return Flujo{}.Transicion(actual, accion, rol, rel)
+}
+
 // Transicion decide, sin tocar la base, si un actor de rol rol con relación
 // rel puede aplicar accion a una solicitud en estado actual, y a qué estado
 // lleva. Errores: PERMISOS_INSUFICIENTES si ese actor nunca puede hacer esa
 // acción sobre esa solicitud (se comprueba primero, así el estado no se
-// revela a quien no puede actuar); TRANSICION_INVALIDA si podría pero no desde
+// revela a quien no puede actuar), con DetalleAutoaprobacion si puede por su
+// rol pero la solicitud es suya; TRANSICION_INVALIDA si podría pero no desde
 // actual, con el estado y la acción en el detalle.
-func Transicion(actual Estado, accion Accion, rol Rol, rel Relacion) (Estado, error) {
+func (f Flujo) Transicion(actual Estado, accion Accion, rol Rol, rel Relacion) (Estado, error) {
 	t, ok := transiciones[accion]
 	if !ok {
 		return "", Errorf(CodigoNoEncontrado, "La acción %q no existe.", accion)
@@ -117,6 +139,9 @@ func Transicion(actual Estado, accion Accion, rol Rol, rel Relacion) (Estado, er
 	puede := rol.Es(t.roles...) || (t.dueno && rel.Dueno) || (t.motorista && rel.Motorista && rol == RolMotorista)
 	if !puede {
 		return "", Errorf(CodigoPermisosInsuficientes, "Su rol (%s) no permite %s esta solicitud.", rol, accion)
+	}
+	if t.ajeno && rel.Dueno && !f.PermitirAutoaprobacion {
+		return "", Errorf(CodigoPermisosInsuficientes, "%s", DetalleAutoaprobacion)
 	}
 	for _, d := range t.desde {
 		if d == actual {

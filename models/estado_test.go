@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -23,25 +24,35 @@ func TestTransicion(t *testing.T) {
 		nombre string
 		rol    Rol
 		rel    Relacion
+		flujo  Flujo
 		puede  []Accion
 	}
+	// autoaprobacion: quienes pueden por rol pero son dueños (§7.1); con
+	// PERMITIR_AUTOAPROBACION sí pueden.
+	autoaprobacion := []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar}
+	permisivo := Flujo{PermitirAutoaprobacion: true}
 	quienes := []quien{
-		{"admin", RolAdmin, Relacion{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar}},
-		{"admin dueño", RolAdmin, Relacion{Dueno: true}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar, AccionEditar}},
-		{"aprobador", RolAprobador, Relacion{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionCancelar}},
-		{"aprobador dueño", RolAprobador, Relacion{Dueno: true}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionCancelar, AccionEditar}},
-		{"motorista asignado", RolMotorista, Relacion{Motorista: true}, []Accion{AccionIniciar, AccionFinalizar}},
-		{"motorista dueño", RolMotorista, Relacion{Dueno: true}, []Accion{AccionCancelar, AccionEditar}},
-		{"motorista ajeno", RolMotorista, Relacion{}, nil},
-		{"solicitante dueño", RolSolicitante, Relacion{Dueno: true}, []Accion{AccionCancelar, AccionEditar}},
-		{"solicitante ajeno", RolSolicitante, Relacion{}, nil},
+		{"admin", RolAdmin, Relacion{}, Flujo{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar}},
+		{"admin dueño", RolAdmin, Relacion{Dueno: true}, Flujo{}, []Accion{AccionIniciar, AccionFinalizar, AccionCancelar, AccionEditar}},
+		{"admin dueño con autoaprobación", RolAdmin, Relacion{Dueno: true}, permisivo, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionIniciar, AccionFinalizar, AccionCancelar, AccionEditar}},
+		{"aprobador", RolAprobador, Relacion{}, Flujo{}, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionCancelar}},
+		{"aprobador dueño", RolAprobador, Relacion{Dueno: true}, Flujo{}, []Accion{AccionCancelar, AccionEditar}},
+		{"aprobador dueño con autoaprobación", RolAprobador, Relacion{Dueno: true}, permisivo, []Accion{AccionAprobar, AccionRechazar, AccionAsignar, AccionReasignar, AccionCancelar, AccionEditar}},
+		// la autoaprobación no da a un solicitante lo que su rol no permite
+		{"solicitante dueño con autoaprobación", RolSolicitante, Relacion{Dueno: true}, permisivo, []Accion{AccionCancelar, AccionEditar}},
+		{"motorista asignado", RolMotorista, Relacion{Motorista: true}, Flujo{}, []Accion{AccionIniciar, AccionFinalizar}},
+		{"motorista dueño", RolMotorista, Relacion{Dueno: true}, Flujo{}, []Accion{AccionCancelar, AccionEditar}},
+		{"motorista dueño y asignado", RolMotorista, Relacion{Dueno: true, Motorista: true}, Flujo{}, []Accion{AccionIniciar, AccionFinalizar, AccionCancelar, AccionEditar}},
+		{"motorista ajeno", RolMotorista, Relacion{}, Flujo{}, nil},
+		{"solicitante dueño", RolSolicitante, Relacion{Dueno: true}, Flujo{}, []Accion{AccionCancelar, AccionEditar}},
+		{"solicitante ajeno", RolSolicitante, Relacion{}, Flujo{}, nil},
 		// un exmotorista que sigue figurando como asignado no puede iniciar
-		{"solicitante asignado", RolSolicitante, Relacion{Motorista: true}, nil},
+		{"solicitante asignado", RolSolicitante, Relacion{Motorista: true}, Flujo{}, nil},
 	}
 	for _, q := range quienes {
 		for _, accion := range append([]Accion{AccionReasignar}, append(Acciones, AccionEditar)...) {
 			for _, actual := range Estados {
-				hacia, err := Transicion(actual, accion, q.rol, q.rel)
+				hacia, err := q.flujo.Transicion(actual, accion, q.rol, q.rel)
 				puede := false
 				for _, a := range q.puede {
 					puede = puede || a == accion
@@ -51,6 +62,10 @@ func TestTransicion(t *testing.T) {
 				case !puede:
 					if CodigoDe(err) != CodigoPermisosInsuficientes {
 						t.Errorf("%s %s desde %s: err = %v, want PERMISOS_INSUFICIENTES", q.nombre, accion, actual, err)
+					}
+					propia := q.rel.Dueno && q.rol.Es(RolAdmin, RolAprobador) && slices.Contains(autoaprobacion, accion)
+					if d := err.(*Error).Detalle; propia != (d == DetalleAutoaprobacion) {
+						t.Errorf("%s %s desde %s: detalle = %q", q.nombre, accion, actual, d)
 					}
 				case !esLegal:
 					if CodigoDe(err) != CodigoTransicionInvalida {

@@ -40,6 +40,9 @@ type Solicitud struct {
 	MotoristaID   *uint     `gorm:"index:idx_sol_motorista_ventana,priority:1"`
 	Motorista     *Usuario  `gorm:"foreignKey:MotoristaID"`
 
+	// Viaje es la bitácora (API.md §7.2), en columnas viaje_*.
+	Viaje Viaje `gorm:"embedded;embeddedPrefix:viaje_"`
+
 	MotivoRechazo     *string   `gorm:"size:1000"`
 	MotivoCancelacion *string   `gorm:"size:1000"`
 	Version           int       `gorm:"not null"`
@@ -294,12 +297,17 @@ func (d datosSolicitud) igual(s *Solicitud) bool {
 
 // DatosAccion es el cuerpo de una acción: Motivo para rechazar, cancelar y
 // reasignar; VehiculoID y MotoristaID para asignar (ambos) y reasignar (al
-// menos uno; el que falta se conserva). Lo que no aplica a la acción se
-// ignora.
+// menos uno; el que falta se conserva); KmInicial para iniciar; KmFinal,
+// CombustibleLitros y Observaciones para finalizar (todos opcionales, ver
+// Viaje). Lo que no aplica a la acción se ignora.
 type DatosAccion struct {
-	Motivo      string
-	VehiculoID  *uint
-	MotoristaID *uint
+	Motivo            string
+	VehiculoID        *uint
+	MotoristaID       *uint
+	KmInicial         *int
+	KmFinal           *int
+	CombustibleLitros *float64
+	Observaciones     *string
 }
 
 // Validar comprueba los campos que accion necesita. Error: VALIDACION.
@@ -321,6 +329,7 @@ func (d DatosAccion) Validar(accion Accion) error {
 			v.Agregar("vehiculoId", "indique el vehículo nuevo, el motorista nuevo o ambos")
 		}
 	}
+	d.validarViaje(&v, accion)
 	return v.Err()
 }
 

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -10,12 +11,15 @@ import (
 // Vehiculo es un vehículo de la flota (API.md §8). Placa es única y se
 // guarda en mayúsculas, así la unicidad no depende de cómo se escribió.
 type Vehiculo struct {
-	ID            uint      `gorm:"primaryKey"`
-	Placa         string    `gorm:"size:20;not null;uniqueIndex"`
-	Marca         string    `gorm:"size:100;not null"`
-	Modelo        string    `gorm:"size:100;not null"`
-	Capacidad     int       `gorm:"not null"`
-	Activo        bool      `gorm:"not null;index"`
+	ID        uint   `gorm:"primaryKey"`
+	Placa     string `gorm:"size:20;not null;uniqueIndex"`
+	Marca     string `gorm:"size:100;not null"`
+	Modelo    string `gorm:"size:100;not null"`
+	Capacidad int    `gorm:"not null"`
+	Activo    bool   `gorm:"not null;index"`
+	// Kilometraje es la última lectura conocida del odómetro: la fija el
+	// admin o la sube el kmFinal de un viaje (API.md §7.2).
+	Kilometraje   int       `gorm:"not null;default:0"`
 	CreadoEn      time.Time `gorm:"not null"`
 	ActualizadoEn time.Time `gorm:"not null"`
 }
@@ -41,7 +45,10 @@ type DatosVehiculo struct {
 	Modelo    *string
 	Capacidad *int
 	Activo    *bool
-	Nulos     []string
+	// Kilometraje corrige la lectura del odómetro (un cambio de odómetro
+	// puede bajarla); ausente al crear es 0.
+	Kilometraje *int
+	Nulos       []string
 }
 
 // Rellenar valida d sobre v (el vehículo actual o uno vacío al crear) y deja
@@ -87,6 +94,12 @@ func (d DatosVehiculo) Rellenar(v *Vehiculo, crear bool) error {
 		val.Agregar("capacidad", "debe estar entre 1 y 100")
 	case d.Capacidad != nil:
 		v.Capacidad = *d.Capacidad
+	}
+	switch {
+	case d.Kilometraje != nil && (*d.Kilometraje < 0 || *d.Kilometraje > KmMaximo):
+		val.Agregar("kilometraje", fmt.Sprintf("debe ser un número entero entre 0 y %d", KmMaximo))
+	case d.Kilometraje != nil:
+		v.Kilometraje = *d.Kilometraje
 	}
 	if d.Activo != nil {
 		v.Activo = *d.Activo

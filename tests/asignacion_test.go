@@ -39,7 +39,7 @@ func TestAsignacion(t *testing.T) {
 	}
 	for i, c := range casos {
 		t.Run(c.nombre, func(t *testing.T) {
-			s := env.llevarA(t, f, f.admin, 10+i, "aprobada")
+			s := env.llevarA(t, f, f.solicitante, 10+i, "aprobada")
 			r := env.accion(f.admin, s.ID, "asignar", map[string]any{"vehiculoId": c.vehiculo, "motoristaId": c.motorista}).esperar(t, 422, "VALIDACION")
 			if len(r.errores) != 1 || r.errores[0].Campo != c.campo {
 				t.Fatalf("errores = %+v", r.errores)
@@ -55,7 +55,7 @@ func TestAsignacion(t *testing.T) {
 		if regreso != nil {
 			c["fechaRegreso"] = regreso
 		}
-		s := env.crearSolicitud(t, f.admin, c)
+		s := env.crearSolicitud(t, f.solicitante, c)
 		env.accion(f.admin, s.ID, "aprobar", nil).esperar(t, 200, "")
 		return s.ID
 	}

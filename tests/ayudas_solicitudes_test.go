@@ -93,8 +93,11 @@ func ptrDe[T any](v T) *T { return &v }
 
 // flota es lo que hace falta para llevar solicitudes por todo el flujo.
 type flota struct {
-	admin    string
-	vehiculo uint
+	admin string
+	// solicitante crea las solicitudes que el admin mueve: nadie aprueba ni
+	// asigna las suyas (§7.1).
+	solicitante string
+	vehiculo    uint
 	// otroVehiculo es el destino de reasignar en cuerpoAccion.
 	otroVehiculo uint
 	motorista    sesionTokens
@@ -104,12 +107,13 @@ type flota struct {
 func (env *entorno) nuevaFlota(sufijo string) flota {
 	env.t.Helper()
 	m := env.loginComo("motorista_"+sufijo, models.RolMotorista)
-	return flota{admin: env.loginAdmin().AccessToken, vehiculo: env.crearVehiculo("P-"+sufijo, 10),
+	return flota{admin: env.loginAdmin().AccessToken,
+		solicitante: env.loginComo("solicitante_"+sufijo, models.RolSolicitante).AccessToken, vehiculo: env.crearVehiculo("P-"+sufijo, 10),
 		otroVehiculo: env.crearVehiculo("R-"+sufijo, 10), motorista: m, motoristaID: m.User.ID}
 }
 
 // llevarA crea con token una solicitud en el día n y la lleva al estado
-// pedido con el admin. cancelada pasa por asignada; finalizada por en_curso.
+// pedido con el admin (token no puede ser el del admin: no aprueba lo suyo). cancelada pasa por asignada; finalizada por en_curso.
 func (env *entorno) llevarA(t testing.TB, f flota, token string, n int, estado string) solicitudR {
 	t.Helper()
 	s := env.crearSolicitud(t, token, env.cuerpoSolicitud(n))

@@ -30,7 +30,7 @@ func TestConcurrenciaAprobar(t *testing.T) {
 	for i := range tokens {
 		tokens[i] = env.loginComo(fmt.Sprintf("apro%d", i), models.RolAprobador).AccessToken
 	}
-	s := env.crearSolicitud(t, f.admin, env.cuerpoSolicitud(1))
+	s := env.crearSolicitud(t, f.solicitante, env.cuerpoSolicitud(1))
 	cuenta := env.aLaVez(10, func(i int) *respuesta { return env.accion(tokens[i], s.ID, "aprobar", nil) })
 	if cuenta[200] != 1 || cuenta[409] != 9 || cuenta[-1] != 0 {
 		t.Fatalf("status = %v, want 1×200 y 9×409 TRANSICION_INVALIDA", cuenta)
@@ -54,7 +54,7 @@ func TestConcurrenciaMovimientosMezclados(t *testing.T) {
 	t.Parallel()
 	env := nuevoEntorno(t)
 	f := env.nuevaFlota("m")
-	s := env.crearSolicitud(t, f.admin, env.cuerpoSolicitud(1))
+	s := env.crearSolicitud(t, f.solicitante, env.cuerpoSolicitud(1))
 	acciones := []string{"aprobar", "rechazar"}
 	cuenta := env.aLaVez(10, func(i int) *respuesta {
 		return env.accion(f.admin, s.ID, acciones[i%2], map[string]any{"motivo": "carrera"})
@@ -80,7 +80,7 @@ func TestConcurrenciaAsignar(t *testing.T) {
 	ids := make([]uint, 10)
 	for i := range ids {
 		motoristas[i] = env.crearUsuario(fmt.Sprintf("mot%d", i), models.RolMotorista).ID
-		ids[i] = env.llevarA(t, f, f.admin, 1, "aprobada").ID
+		ids[i] = env.llevarA(t, f, f.solicitante, 1, "aprobada").ID
 	}
 	cuenta := env.aLaVez(10, func(i int) *respuesta {
 		return env.accion(f.admin, ids[i], "asignar", map[string]any{"vehiculoId": f.vehiculo, "motoristaId": motoristas[i]})
@@ -97,7 +97,7 @@ func TestConcurrenciaAsignar(t *testing.T) {
 	vehiculos := make([]uint, 10)
 	for i := range vehiculos {
 		vehiculos[i] = env.crearVehiculo(fmt.Sprintf("V-%d", i), 10)
-		ids[i] = env.llevarA(t, f, f.admin, 2, "aprobada").ID
+		ids[i] = env.llevarA(t, f, f.solicitante, 2, "aprobada").ID
 	}
 	cuenta = env.aLaVez(10, func(i int) *respuesta {
 		return env.accion(f.admin, ids[i], "asignar", map[string]any{"vehiculoId": vehiculos[i], "motoristaId": f.motoristaID})

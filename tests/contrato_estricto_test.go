@@ -20,7 +20,7 @@ func solicitudValida() map[string]any {
 			"destino": "Juzgado de Santa Ana", "fechaSalida": "2026-03-05T09:00:00-06:00", "fechaRegreso": nil,
 			"motivo": "Audiencia", "pasajeros": 3, "observaciones": nil,
 			"solicitante": map[string]any{"id": 2, "username": "ana"},
-			"vehiculo":    nil, "motorista": nil, "motivoRechazo": nil, "motivoCancelacion": nil,
+			"vehiculo":    nil, "motorista": nil, "motivoRechazo": nil, "motivoCancelacion": nil, "viaje": nil,
 			"version": 1, "creadoEn": "2026-03-02T09:00:00-06:00", "actualizadoEn": "2026-03-02T09:00:00-06:00",
 		},
 	}
@@ -58,7 +58,7 @@ func TestEstrictoDetectaCuerposMalos(t *testing.T) {
 		{"asignada", 200, cambiar(func(d map[string]any) {
 			d["estado"] = "asignada"
 			d["motorista"] = map[string]any{"id": 3, "username": "beto"}
-			d["vehiculo"] = map[string]any{"id": 1, "placa": "P123-456", "marca": "Toyota", "modelo": "Hiace", "capacidad": 12, "activo": true}
+			d["vehiculo"] = map[string]any{"id": 1, "placa": "P123-456", "marca": "Toyota", "modelo": "Hiace", "capacidad": 12, "activo": true, "kilometraje": 48250}
 		}), ""},
 		{"vehiculo numérico", 200, cambiar(func(d map[string]any) { d["vehiculo"] = 5 }), "/datos/vehiculo"},
 		{"motorista texto", 200, cambiar(func(d map[string]any) { d["motorista"] = "beto" }), "/datos/motorista"},

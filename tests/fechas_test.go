@@ -122,9 +122,9 @@ func TestSalidaPasada(t *testing.T) {
 	t.Parallel()
 	env := nuevoEntorno(t)
 	f := env.nuevaFlota("sp")
-	pendiente := env.llevarA(t, f, f.admin, 1, "pendiente")
-	aprobada := env.llevarA(t, f, f.admin, 1, "aprobada")
-	asignada := env.llevarA(t, f, f.admin, 2, "asignada")
+	pendiente := env.llevarA(t, f, f.solicitante, 1, "pendiente")
+	aprobada := env.llevarA(t, f, f.solicitante, 1, "aprobada")
+	asignada := env.llevarA(t, f, f.solicitante, 2, "asignada")
 	env.reloj.Avanzar(3 * 24 * time.Hour)
 	admin := env.loginAdmin().AccessToken
 	motorista := env.login("motorista_sp", passPrueba).AccessToken

@@ -83,7 +83,7 @@ func TestVariasInstancias(t *testing.T) {
 		for i := range tokens {
 			tokens[i] = env.loginComo(fmt.Sprintf("apro%d", i), models.RolAprobador).AccessToken
 		}
-		s := env.crearSolicitud(t, f.admin, env.cuerpoSolicitud(1))
+		s := env.crearSolicitud(t, f.solicitante, env.cuerpoSolicitud(1))
 		cuenta := env.aLaVez(10, func(i int) *respuesta {
 			return env.hacer(peticion{metodo: "POST", ruta: fmt.Sprintf("/solicitud/%d/aprobar", s.ID), token: tokens[i], en: []*echo.Echo{nil, b}[i%2]})
 		})
@@ -98,7 +98,7 @@ func TestVariasInstancias(t *testing.T) {
 		f := env.nuevaFlota("j")
 		sols := make([]solicitudR, 10)
 		for i := range sols {
-			sols[i] = env.llevarA(t, f, f.admin, 2, "aprobada")
+			sols[i] = env.llevarA(t, f, f.solicitante, 2, "aprobada")
 		}
 		// Un motorista por solicitud: el único recurso en disputa es el vehículo.
 		motoristas := make([]uint, 10)

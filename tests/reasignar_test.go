@@ -34,7 +34,7 @@ func TestReasignar(t *testing.T) {
 	otroMot := env.crearUsuario("mot_r2", models.RolMotorista)
 
 	t.Run("cambia el vehículo y conserva el motorista", func(t *testing.T) {
-		s := env.llevarA(t, f, f.admin, 1, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 1, "asignada")
 		var got solicitudR
 		r := env.accion(apro, s.ID, "reasignar", map[string]any{"vehiculoId": f.otroVehiculo, "motivo": "Avería del motor"}).esperar(t, 200, "")
 		r.leer(t, &got)
@@ -50,11 +50,11 @@ func TestReasignar(t *testing.T) {
 			t.Fatalf("historial = %s", fmtJSON(h))
 		}
 		// el vehículo anterior queda libre en esa ventana
-		otra := env.llevarA(t, f, f.admin, 1, "aprobada")
+		otra := env.llevarA(t, f, f.solicitante, 1, "aprobada")
 		env.accion(f.admin, otra.ID, "asignar", map[string]any{"vehiculoId": f.vehiculo, "motoristaId": otroMot.ID}).esperar(t, 200, "")
 	})
 	t.Run("cambia el motorista y el vehículo", func(t *testing.T) {
-		s := env.llevarA(t, f, f.admin, 2, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 2, "asignada")
 		var got solicitudR
 		env.accion(f.admin, s.ID, "reasignar", map[string]any{"vehiculoId": f.otroVehiculo, "motoristaId": otroMot.ID, "motivo": "Motorista enfermo"}).
 			esperar(t, 200, "").leer(t, &got)
@@ -69,7 +69,7 @@ func TestReasignar(t *testing.T) {
 		env.hacer(peticion{metodo: "GET", ruta: fmt.Sprintf("/solicitud/%d", s.ID), token: f.motorista.AccessToken}).esperar(t, 404, "NO_ENCONTRADO")
 	})
 	t.Run("solo el motorista, sin chocar con su propia ventana", func(t *testing.T) {
-		s := env.llevarA(t, f, f.admin, 3, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 3, "asignada")
 		env.accion(f.admin, s.ID, "reasignar", map[string]any{"vehiculoId": f.vehiculo, "motoristaId": otroMot.ID, "motivo": "Cambio de turno"}).esperar(t, 200, "")
 		// y de vuelta al anterior: su ventana es la de esta misma solicitud
 		env.accion(f.admin, s.ID, "reasignar", map[string]any{"motoristaId": f.motoristaID, "motivo": "Vuelve el titular"}).esperar(t, 200, "")
@@ -82,7 +82,7 @@ func TestReasignar(t *testing.T) {
 			t.Fatal(err)
 		}
 		noMot := env.crearUsuario("apro_r2", models.RolAprobador)
-		s := env.llevarA(t, f, f.admin, 4, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 4, "asignada")
 		for _, c := range []struct {
 			nombre string
 			cuerpo map[string]any
@@ -113,11 +113,11 @@ func TestReasignar(t *testing.T) {
 		}
 	})
 	t.Run("conflicto de horario con otra solicitud", func(t *testing.T) {
-		ocupa := env.llevarA(t, f, f.admin, 5, "aprobada")
+		ocupa := env.llevarA(t, f, f.solicitante, 5, "aprobada")
 		v := env.crearVehiculo("OCUPA-R", 10)
 		m := env.crearUsuario("mot_r3", models.RolMotorista)
 		env.accion(f.admin, ocupa.ID, "asignar", map[string]any{"vehiculoId": v, "motoristaId": m.ID}).esperar(t, 200, "")
-		s := env.llevarA(t, f, f.admin, 5, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 5, "asignada")
 		r := env.accion(f.admin, s.ID, "reasignar", map[string]any{"vehiculoId": v, "motivo": "x"}).esperar(t, 409, "CONFLICTO_ASIGNACION")
 		if !strings.Contains(r.detalle, ocupa.Codigo) {
 			t.Fatalf("detalle %q no nombra %s", r.detalle, ocupa.Codigo)
@@ -125,7 +125,7 @@ func TestReasignar(t *testing.T) {
 		env.accion(f.admin, s.ID, "reasignar", map[string]any{"motoristaId": m.ID, "motivo": "x"}).esperar(t, 409, "CONFLICTO_ASIGNACION")
 	})
 	t.Run("asignar sobre una asignada sigue siendo 409", func(t *testing.T) {
-		s := env.llevarA(t, f, f.admin, 6, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 6, "asignada")
 		env.accion(f.admin, s.ID, "asignar", map[string]any{"vehiculoId": f.otroVehiculo, "motoristaId": f.motoristaID}).esperar(t, 409, "TRANSICION_INVALIDA")
 	})
 }
@@ -140,7 +140,7 @@ func TestReasignarConcurrencia(t *testing.T) {
 	env := nuevoEntorno(t)
 	f := env.nuevaFlota("rc")
 	for ronda := range 5 {
-		s := env.llevarA(t, f, f.admin, 1+ronda, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 1+ronda, "asignada")
 		r := enParalelo(2, func(i int) *respuesta {
 			if i == 0 {
 				return env.accion(f.admin, s.ID, "cancelar", map[string]any{"motivo": "Ya no hace falta"})
@@ -177,7 +177,7 @@ func TestReasignarConcurrencia(t *testing.T) {
 	libre := env.crearVehiculo("LIBRE-RC", 10)
 	ids := make([]uint, 2)
 	for i := range ids {
-		s := env.llevarA(t, f, f.admin, 20, "aprobada")
+		s := env.llevarA(t, f, f.solicitante, 20, "aprobada")
 		v := env.crearVehiculo(fmt.Sprintf("RC-%d", i), 10)
 		m := env.crearUsuario(fmt.Sprintf("mot_rc%d", i), models.RolMotorista)
 		env.accion(f.admin, s.ID, "asignar", map[string]any{"vehiculoId": v, "motoristaId": m.ID}).esperar(t, 200, "")

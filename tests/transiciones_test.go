@@ -12,6 +12,8 @@ import (
 // cada tipo de actor: 200 con el estado nuevo, 409 TRANSICION_INVALIDA
 // nombrando estado y acción, 403 PERMISOS_INSUFICIENTES, o 404 si el actor no
 // ve la solicitud. La expectativa se escribe aparte de la tabla de models.
+// "aprobador dueño" actúa sobre una solicitud que él creó: aprobar,
+// rechazar, asignar y reasignar son 403 con el detalle de §7.1.
 func TestTransicionesPorRol(t *testing.T) {
 	t.Parallel()
 	env := nuevoEntorno(t)
@@ -22,13 +24,18 @@ func TestTransicionesPorRol(t *testing.T) {
 		"dueño": dueno.AccessToken, "otro solicitante": env.loginComo("otro", models.RolSolicitante).AccessToken,
 		"motorista asignado": f.motorista.AccessToken,
 		"motorista ajeno":    env.loginComo("motorista_b", models.RolMotorista).AccessToken,
+		"aprobador dueño":    env.loginComo("apro_duena", models.RolAprobador).AccessToken,
 	}
 	puede := map[string][]string{
 		"admin":              {"aprobar", "rechazar", "asignar", "reasignar", "iniciar", "finalizar", "cancelar"},
 		"aprobador":          {"aprobar", "rechazar", "asignar", "reasignar", "cancelar"},
 		"dueño":              {"cancelar"},
 		"motorista asignado": {"iniciar", "finalizar"},
+		"aprobador dueño":    {"cancelar"},
 	}
+	// autoaprobacion son las acciones que el rol permitiría pero la
+	// segregación de funciones niega al dueño.
+	autoaprobacion := map[string]bool{"aprobar": true, "rechazar": true, "asignar": true, "reasignar": true}
 	legal := map[string]map[string]string{
 		"aprobar": {"pendiente": "aprobada"}, "rechazar": {"pendiente": "rechazada"},
 		"asignar": {"aprobada": "asignada"}, "reasignar": {"asignada": "asignada"}, "iniciar": {"asignada": "en_curso"},
@@ -40,7 +47,7 @@ func TestTransicionesPorRol(t *testing.T) {
 	conMotorista := map[string]bool{"asignada": true, "en_curso": true, "finalizada": true, "cancelada": true}
 	estados := []string{"pendiente", "aprobada", "rechazada", "asignada", "en_curso", "finalizada", "cancelada"}
 	acciones := []string{"aprobar", "rechazar", "asignar", "reasignar", "iniciar", "finalizar", "cancelar"}
-	quienes := []string{"admin", "aprobador", "dueño", "otro solicitante", "motorista asignado", "motorista ajeno"}
+	quienes := []string{"admin", "aprobador", "dueño", "otro solicitante", "motorista asignado", "motorista ajeno", "aprobador dueño"}
 	n := 0
 	for _, quien := range quienes {
 		for _, estado := range estados {
@@ -48,9 +55,13 @@ func TestTransicionesPorRol(t *testing.T) {
 				n++
 				dia := n
 				t.Run(fmt.Sprintf("%s/%s/%s", quien, estado, accion), func(t *testing.T) {
-					s := env.llevarA(t, f, dueno.AccessToken, dia, estado)
+					creador := dueno.AccessToken
+					if quien == "aprobador dueño" {
+						creador = tokens[quien]
+					}
+					s := env.llevarA(t, f, creador, dia, estado)
 					r := env.accion(tokens[quien], s.ID, accion, cuerpoAccion(accion, f))
-					visible := quien == "admin" || quien == "aprobador" || quien == "dueño" ||
+					visible := quien == "admin" || quien == "aprobador" || quien == "dueño" || quien == "aprobador dueño" ||
 						(quien == "motorista asignado" && conMotorista[estado])
 					permitido := false
 					for _, a := range puede[quien] {
@@ -62,6 +73,10 @@ func TestTransicionesPorRol(t *testing.T) {
 						r.esperar(t, 404, "NO_ENCONTRADO")
 					case !permitido:
 						r.esperar(t, 403, "PERMISOS_INSUFICIENTES")
+						propia := quien == "aprobador dueño" && autoaprobacion[accion]
+						if propia != (r.detalle == detalleAutoaprobacion) {
+							t.Fatalf("detalle = %q", r.detalle)
+						}
 					case !esLegal:
 						r.esperar(t, 409, "TRANSICION_INVALIDA")
 						if !strings.Contains(r.detalle, estado) || !strings.Contains(r.detalle, accion) {
@@ -109,7 +124,7 @@ func TestAccionesDatos(t *testing.T) {
 	}
 	for i, c := range casos {
 		t.Run(c.nombre, func(t *testing.T) {
-			s := env.llevarA(t, f, f.admin, i+1, c.estado)
+			s := env.llevarA(t, f, f.solicitante, i+1, c.estado)
 			r := env.accion(f.admin, s.ID, c.accion, c.cuerpo).esperar(t, 422, "VALIDACION")
 			if len(r.errores) != 1 || r.errores[0].Campo != c.campo {
 				t.Fatalf("errores = %+v, want campo %s", r.errores, c.campo)
@@ -118,12 +133,12 @@ func TestAccionesDatos(t *testing.T) {
 	}
 	t.Run("motivos guardados", func(t *testing.T) {
 		var s solicitudR
-		s = env.llevarA(t, f, f.admin, 20, "pendiente")
+		s = env.llevarA(t, f, f.solicitante, 20, "pendiente")
 		env.accion(f.admin, s.ID, "rechazar", map[string]any{"motivo": " Sin presupuesto "}).esperar(t, 200, "").leer(t, &s)
 		if s.MotivoRechazo == nil || *s.MotivoRechazo != "Sin presupuesto" || s.MotivoCancelacion != nil {
 			t.Fatalf("motivos = %v, %v", s.MotivoRechazo, s.MotivoCancelacion)
 		}
-		s = env.llevarA(t, f, f.admin, 21, "aprobada")
+		s = env.llevarA(t, f, f.solicitante, 21, "aprobada")
 		env.accion(f.admin, s.ID, "cancelar", map[string]any{"motivo": "Ya no hace falta"}).esperar(t, 200, "").leer(t, &s)
 		if s.MotivoCancelacion == nil || *s.MotivoCancelacion != "Ya no hace falta" {
 			t.Fatalf("motivoCancelacion = %v", s.MotivoCancelacion)

@@ -13,11 +13,11 @@ func TestVehiculoEnUso(t *testing.T) {
 	t.Parallel()
 	env := nuevoEntorno(t)
 	f := env.nuevaFlota("u")
-	asignada := env.llevarA(t, f, f.admin, 1, "asignada")
-	enCurso := env.llevarA(t, f, f.admin, 2, "en_curso")
-	env.llevarA(t, f, f.admin, 3, "finalizada")
-	env.llevarA(t, f, f.admin, 4, "cancelada")
-	grande := env.crearSolicitud(t, f.admin, func() map[string]any {
+	asignada := env.llevarA(t, f, f.solicitante, 1, "asignada")
+	enCurso := env.llevarA(t, f, f.solicitante, 2, "en_curso")
+	env.llevarA(t, f, f.solicitante, 3, "finalizada")
+	env.llevarA(t, f, f.solicitante, 4, "cancelada")
+	grande := env.crearSolicitud(t, f.solicitante, func() map[string]any {
 		c := env.cuerpoSolicitud(5)
 		c["pasajeros"] = 8
 		return c
@@ -81,7 +81,7 @@ func TestVehiculoEnUsoConcurrencia(t *testing.T) {
 	f := env.nuevaFlota("uc")
 	for ronda := range 6 {
 		v := env.crearVehiculo(fmt.Sprintf("UC-%d", ronda), 10)
-		s := env.llevarA(t, f, f.admin, 1+ronda, "aprobada")
+		s := env.llevarA(t, f, f.solicitante, 1+ronda, "aprobada")
 		r := enParalelo(2, func(i int) *respuesta {
 			if i == 0 {
 				return env.hacer(peticion{metodo: "PATCH", ruta: fmt.Sprintf("/vehiculos/%d", v), token: f.admin, cuerpo: map[string]any{"activo": false}})

@@ -61,7 +61,7 @@ func baseVersionAnterior(t *testing.T, dsn string) {
 	usado := t0.Add(time.Minute)
 	sucesor := "jti-2"
 	vehiculo := models.Vehiculo{Placa: "P123ABC", Marca: "Toyota", Modelo: "Hiace", Capacidad: 12, Activo: true, CreadoEn: t0, ActualizadoEn: t0}
-	if err := db.Create(&vehiculo).Error; err != nil {
+	if err := db.Omit("Kilometraje").Create(&vehiculo).Error; err != nil {
 		t.Fatal(err)
 	}
 	regreso := t0.Add(50 * time.Hour)
@@ -69,7 +69,8 @@ func baseVersionAnterior(t *testing.T, dsn string) {
 		FechaSalida: t0.Add(48 * time.Hour), FechaRegreso: &regreso, FinVentana: regreso, Motivo: "Capacitación",
 		Pasajeros: 4, Observaciones: "", Busqueda: "sol-2026-0001 oficina central coban capacitacion",
 		SolicitanteID: ana.ID, VehiculoID: &vehiculo.ID, MotoristaID: &luis.ID, Version: 3, CreadoEn: t0, ActualizadoEn: t0}
-	if err := db.Omit("Solicitante", "Vehiculo", "Motorista").Create(&solicitud).Error; err != nil {
+	if err := db.Omit("Solicitante", "Vehiculo", "Motorista", "viaje_inicio_real", "viaje_fin_real", "viaje_km_inicial",
+		"viaje_km_final", "viaje_combustible_litros", "viaje_observaciones").Create(&solicitud).Error; err != nil {
 		t.Fatal(err)
 	}
 	pendiente := models.EstadoPendiente
@@ -208,12 +209,12 @@ func TestBaseDeLaVersionAnteriorSeActualizaConSusFilas(t *testing.T) {
 	// Y con los métodos del store.
 	admin := &models.Actor{ID: ana.ID, Username: "ana", Rol: models.RolAdmin}
 	v, err := s.Vehiculo(ctx, 1)
-	if err != nil || v.Placa != "P123ABC" || v.Capacidad != 12 || !v.Activo {
+	if err != nil || v.Placa != "P123ABC" || v.Capacidad != 12 || !v.Activo || v.Kilometraje != 0 {
 		t.Errorf("vehículo = %+v, %v", v, err)
 	}
 	sol, err := s.Solicitud(ctx, admin, 1)
 	if err != nil || sol.Codigo != "SOL-2026-0001" || sol.Estado != models.EstadoAsignada || sol.Destino != "Cobán" ||
-		sol.Version != 3 || sol.VehiculoID == nil || *sol.VehiculoID != v.ID || sol.FechaRegreso == nil {
+		sol.Version != 3 || sol.VehiculoID == nil || *sol.VehiculoID != v.ID || sol.FechaRegreso == nil || sol.Viaje.Registrado() {
 		t.Errorf("solicitud = %+v, %v", sol, err)
 	}
 	hist, err := s.HistorialSolicitud(ctx, admin, 1)

@@ -182,7 +182,7 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 		if err != nil {
 			return err
 		}
-		hacia, err := models.Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
+		hacia, err := s.flujo.Transicion(sol.Estado, accion, actor.Rol, sol.Relacion(actor))
 		if err != nil {
 			return err
 		}
@@ -213,14 +213,58 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 			if comentario, err = comprobarReasignacion(tx, sol, d, cambios); err != nil {
 				return err
 			}
+		case models.AccionIniciar, models.AccionFinalizar:
+			if err := registrarViaje(tx, sol, accion, d, ahora, cambios); err != nil {
+				return err
+			}
 		}
 		if err := s.mover(tx, sol, accion, hacia, cambios, actor.ID, comentario); err != nil {
 			return err
+		}
+		if accion == models.AccionFinalizar {
+			if err := subirKilometraje(tx, sol, d.KmFinal, ahora); err != nil {
+				return err
+			}
 		}
 		out, err = cargarSolicitud(tx, sol.ID)
 		return err
 	})
 	return out, err
+}
+
+// registrarViaje anota en cambios la bitácora de iniciar o finalizar
+// (API.md §7.2). Al iniciar lee el kilometraje del vehículo con su fila
+// tomada FOR UPDATE, así un finalizar simultáneo de otro viaje del mismo
+// vehículo no lo sube entre la comprobación y el cambio. Error: VALIDACION
+// (kmInicial, kmFinal).
+func registrarViaje(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, d models.DatosAccion, ahora time.Time, cambios map[string]any) error {
+	kilometraje := 0
+	if accion == models.AccionIniciar && sol.VehiculoID != nil {
+		var veh models.Vehiculo
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "kilometraje").Take(&veh, *sol.VehiculoID).Error; err != nil {
+			return err
+		}
+		kilometraje = veh.Kilometraje
+	}
+	v, err := d.RegistrarViaje(sol, accion, kilometraje, ahora)
+	if err != nil || v == nil {
+		return err
+	}
+	cambios["viaje_inicio_real"], cambios["viaje_fin_real"] = v.InicioReal, v.FinReal
+	cambios["viaje_km_inicial"], cambios["viaje_km_final"] = v.KmInicial, v.KmFinal
+	cambios["viaje_combustible_litros"], cambios["viaje_observaciones"] = v.CombustibleLitros, v.Observaciones
+	return nil
+}
+
+// subirKilometraje hace de kmFinal el kilometraje del vehículo de sol, en la
+// transacción del movimiento y solo si lo sube: de dos viajes del mismo
+// vehículo que terminan en cualquier orden queda la lectura mayor.
+func subirKilometraje(tx *gorm.DB, sol *models.Solicitud, kmFinal *int, ahora time.Time) error {
+	if kmFinal == nil || sol.VehiculoID == nil {
+		return nil
+	}
+	return tx.Model(&models.Vehiculo{}).Where("id = ? AND kilometraje < ?", *sol.VehiculoID, *kmFinal).
+		Updates(map[string]any{"kilometraje": *kmFinal, "actualizado_en": ahora}).Error
 }
 
 // mover hace el compare-and-swap de una transición dentro de tx: actualiza

@@ -28,7 +28,13 @@ func TestMoverCompareAndSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor := &models.Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
-	sol, err := s.CrearSolicitud(ctx, actor, models.NuevaSolicitud{Origen: "Origen", Destino: "Destino",
+	// la crea otro: nadie aprueba su propia solicitud (API.md §7.1)
+	d, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "duena", Password: "clave-de-prueba-larga", Rol: models.RolSolicitante})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dueno := &models.Actor{ID: d.ID, Username: d.Username, Rol: d.Rol}
+	sol, err := s.CrearSolicitud(ctx, dueno, models.NuevaSolicitud{Origen: "Origen", Destino: "Destino",
 		FechaSalida: ptr(time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)), Motivo: "Motivo", Pasajeros: ptr(2)})
 	if err != nil {
 		t.Fatal(err)

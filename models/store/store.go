@@ -42,6 +42,9 @@ type OpcionesStore struct {
 	// escritor de SQLite y por un bloqueo antes de contestar 503; cero usa
 	// 5 s.
 	Plazo time.Duration
+	// Flujo es la máquina de estados con lo que la configuración relaja
+	// (PERMITIR_AUTOAPROBACION); el valor cero es la regla estricta.
+	Flujo models.Flujo
 }
 
 // Store es el acceso a la base de datos.
@@ -72,6 +75,7 @@ type Store struct {
 	consultaActor *sql.Stmt
 	now           func() time.Time
 	loc           *time.Location
+	flujo         models.Flujo
 	costo         int
 }
 
@@ -92,7 +96,8 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 		o.MaxConexiones = 20
 	}
 	s := &Store{turno: make(chan struct{}, 1), plazo: o.Plazo,
-		now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash}
+		now: func() time.Time { return o.Now().UTC() }, loc: o.Ubicacion, costo: o.CostoHash,
+		flujo: o.Flujo}
 	var err error
 	switch o.Driver {
 	case "", "sqlite":

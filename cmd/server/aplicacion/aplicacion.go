@@ -45,6 +45,7 @@ func AbrirStore(ctx context.Context, cfg *config.Config, reloj func() time.Time)
 	return store.Open(ctx, store.OpcionesStore{
 		Driver: cfg.DBDriver, DSN: cfg.DBDSN, CostoHash: cfg.PasswordHashCost, Now: reloj,
 		Ubicacion: cfg.Ubicacion, Plazo: cfg.DBTimeout, MaxConexiones: cfg.DBMaxConns,
+		Flujo: models.Flujo{PermitirAutoaprobacion: cfg.PermitirAutoaprobacion},
 	})
 }
 
