@@ -203,14 +203,14 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 			comentario = strings.TrimSpace(d.Motivo)
 			cambios["motivo_cancelacion"] = comentario
 		case models.AccionAsignar:
-			veh, mot, err := comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID)
+			veh, mot, err := comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID, s.loc)
 			if err != nil {
 				return err
 			}
 			comentario = fmt.Sprintf("Vehículo %s, motorista %s", veh.Placa, mot.Username)
 			cambios["vehiculo_id"], cambios["motorista_id"] = *d.VehiculoID, *d.MotoristaID
 		case models.AccionReasignar:
-			if comentario, err = comprobarReasignacion(tx, sol, d, cambios); err != nil {
+			if comentario, err = comprobarReasignacion(tx, sol, d, cambios, s.loc); err != nil {
 				return err
 			}
 		}
@@ -246,9 +246,11 @@ func (s *Store) mover(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, 
 // con los índices de ventana, otra solicitud asignada o en curso del mismo
 // vehículo o motorista cuya ventana se solape (la propia sol no cuenta: así
 // reasignar no choca con su asignación actual). Un id 0 no se comprueba
-// (reasignar solo mira lo que cambia) y su resultado queda vacío.
+// (reasignar solo mira lo que cambia) y su resultado queda vacío. El
+// vehículo tampoco puede estar en mantenimiento en la ventana (loc es
+// TIMEZONE, para las fechas del detalle).
 // Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
-func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint) (*models.Vehiculo, *models.Usuario, error) {
+func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint, loc *time.Location) (*models.Vehiculo, *models.Usuario, error) {
 	var v models.Validacion
 	var veh models.Vehiculo
 	var mot models.Usuario
@@ -280,6 +282,11 @@ func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoris
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
+	if vehiculoID != 0 {
+		if err := enMantenimiento(tx, &veh, sol.FechaSalida, sol.FinVentana, loc); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, c := range []struct {
 		columna string
 		id      uint
@@ -305,7 +312,7 @@ func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoris
 // motorista que cambian, anota en cambios las columnas nuevas y devuelve el
 // comentario del historial (el motivo y qué cambió). Errores: VALIDACION,
 // CONFLICTO_ASIGNACION.
-func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAccion, cambios map[string]any) (string, error) {
+func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAccion, cambios map[string]any, loc *time.Location) (string, error) {
 	r, err := d.Reasignar(sol)
 	if err != nil {
 		return "", err
@@ -317,7 +324,7 @@ func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAcc
 	if r.CambiaMotorista {
 		motID = r.MotoristaID
 	}
-	veh, mot, err := comprobarAsignacion(tx, sol, vehID, motID)
+	veh, mot, err := comprobarAsignacion(tx, sol, vehID, motID, loc)
 	if err != nil {
 		return "", err
 	}
