@@ -131,6 +131,7 @@ func TestMatrizRoles(t *testing.T) {
 		{"GET", fmt.Sprintf("/vehiculos/%d/mantenimientos", vid), nil, soloAdmin},
 		{"POST", fmt.Sprintf("/vehiculos/%d/mantenimientos", vid), map[string]any{}, soloAdmin}, // 422
 		{"DELETE", fmt.Sprintf("/vehiculos/%d/mantenimientos/999", vid), nil, soloAdmin},        // 404
+		{"GET", "/usuarios/?licenciaVenceAntes=2027-01-01", nil, soloAdmin},
 		{"GET", "/usuarios/", nil, soloAdmin},
 		{"POST", "/usuarios/", map[string]any{}, soloAdmin},
 		{"GET", fmt.Sprintf("/usuarios/%d", objetivo.ID), nil, soloAdmin},

@@ -247,8 +247,9 @@ func (s *Store) mover(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, 
 // vehículo o motorista cuya ventana se solape (la propia sol no cuenta: así
 // reasignar no choca con su asignación actual). Un id 0 no se comprueba
 // (reasignar solo mira lo que cambia) y su resultado queda vacío. El
-// vehículo tampoco puede estar en mantenimiento en la ventana (loc es
-// TIMEZONE, para las fechas del detalle).
+// vehículo tampoco puede estar en mantenimiento en la ventana, y la
+// licencia registrada del motorista debe seguir vigente al final de ella
+// (loc es TIMEZONE, donde termina el día en que vence).
 // Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
 func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint, loc *time.Location) (*models.Vehiculo, *models.Usuario, error) {
 	var v models.Validacion
@@ -272,11 +273,14 @@ func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoris
 		}
 	}
 	if motoristaID != 0 {
-		if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
+		if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo", "licencia_vence").Limit(1).Find(&mot, motoristaID).Error; err != nil {
 			return nil, nil, err
 		}
-		if mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo {
+		switch {
+		case mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo:
 			v.Agregar("motoristaId", "no es un motorista activo")
+		case !models.LicenciaCubre(mot.LicenciaVence, sol.FinVentana, loc):
+			v.Agregar("motoristaId", fmt.Sprintf("su licencia vence el %s, antes del fin del viaje", *mot.LicenciaVence))
 		}
 	}
 	if err := v.Err(); err != nil {
