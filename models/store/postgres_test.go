@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -244,9 +245,15 @@ func TestInstanciasArrancanJuntasSobreBaseVacia(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*), count(DISTINCT version_id) FROM goose_db_version").Scan(&filas, &distintas); err != nil {
 		t.Fatal(err)
 	}
-	// La fila 0 que goose escribe al crear la tabla, y una por migración.
-	if filas != distintas || int64(filas) != stores[0].Esquema()+1 {
-		t.Fatalf("goose_db_version: %d filas, %d versiones distintas; want %d una vez cada una", filas, distintas, stores[0].Esquema()+1)
+	// La fila 0 que goose escribe al crear la tabla, y una por migración
+	// (los números no son contiguos: una migración que solo un motor
+	// necesita, o la de otra rama, deja su número libre).
+	archivos, err := filepath.Glob(filepath.Join("migraciones", "postgres", "*.sql"))
+	if err != nil || len(archivos) == 0 {
+		t.Fatalf("migraciones de PostgreSQL: %v, %d archivos", err, len(archivos))
+	}
+	if filas != distintas || filas != len(archivos)+1 {
+		t.Fatalf("goose_db_version: %d filas, %d versiones distintas; want %d una vez cada una", filas, distintas, len(archivos)+1)
 	}
 	for i, s := range stores {
 		if err := crearN(s, i); err != nil {
