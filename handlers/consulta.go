@@ -48,7 +48,8 @@ func parseFiltroSolicitudes(q url.Values, loc *time.Location) (models.FiltroSoli
 	return f, c.v.Err()
 }
 
-// parseFiltroUsuarios lee los parámetros de GET /usuarios/. Error: VALIDACION.
+// parseFiltroUsuarios lee los parámetros de GET /usuarios/ (rol, activo, q,
+// licenciaVenceAntes AAAA-MM-DD y la página). Error: VALIDACION.
 func parseFiltroUsuarios(q url.Values) (models.FiltroUsuarios, error) {
 	c := nuevaConsulta(q, nil)
 	f := models.FiltroUsuarios{Pagina: c.pagina(), Activo: c.booleano("activo"), Texto: c.texto("q")}
@@ -58,6 +59,13 @@ func parseFiltroUsuarios(q url.Values) (models.FiltroUsuarios, error) {
 			c.v.Agregar("rol", "debe ser admin, aprobador, motorista o solicitante")
 		} else {
 			f.Rol = &r
+		}
+	}
+	if s, ok := c.valor("licenciaVenceAntes"); ok {
+		if _, msg := models.ParseDia(s); msg != "" {
+			c.v.Agregar("licenciaVenceAntes", msg)
+		} else {
+			f.LicenciaVenceAntes = &s
 		}
 	}
 	return f, c.v.Err()

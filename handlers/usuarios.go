@@ -38,6 +38,28 @@ func (a *API) aUsuarioDTO(u *models.Usuario) usuarioDTO {
 		MFAHabilitado: u.MFAHabilitado, CreadoEn: fecha(u.CreadoEn, a.loc)}
 }
 
+// licenciaDTO es la licencia de un motorista (§8); vence es AAAA-MM-DD.
+type licenciaDTO struct {
+	Numero    string `json:"numero"`
+	Categoria string `json:"categoria"`
+	Vence     string `json:"vence"`
+}
+
+// usuarioAdminDTO es un usuario en las rutas de /usuarios: el de /auth/me
+// (que §4.4 fija) más su licencia, null si no tiene.
+type usuarioAdminDTO struct {
+	usuarioDTO
+	Licencia *licenciaDTO `json:"licencia"`
+}
+
+func (a *API) aUsuarioAdminDTO(u *models.Usuario) usuarioAdminDTO {
+	d := usuarioAdminDTO{usuarioDTO: a.aUsuarioDTO(u)}
+	if l := u.Licencia(); l != nil {
+		d.Licencia = &licenciaDTO{Numero: l.Numero, Categoria: l.Categoria, Vence: l.Vence}
+	}
+	return d
+}
+
 // nuevoUsuarioDTO es el cuerpo de POST /usuarios/.
 type nuevoUsuarioDTO struct {
 	Username string `json:"username"`
@@ -58,7 +80,7 @@ func (a *API) crearUsuario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return responder(c, http.StatusCreated, "Usuario creado exitosamente", a.aUsuarioDTO(u))
+	return responder(c, http.StatusCreated, "Usuario creado exitosamente", a.aUsuarioAdminDTO(u))
 }
 
 // listarUsuarios es GET /usuarios/ (filtros rol, activo, q).
@@ -71,7 +93,7 @@ func (a *API) listarUsuarios(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "Usuarios obtenidos", aPaginaDTO(r, a.aUsuarioDTO))
+	return responder(c, http.StatusOK, "Usuarios obtenidos", aPaginaDTO(r, a.aUsuarioAdminDTO))
 }
 
 // verUsuario es GET /usuarios/{id}.
@@ -84,15 +106,16 @@ func (a *API) verUsuario(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "Usuario obtenido", a.aUsuarioDTO(u))
+	return responder(c, http.StatusOK, "Usuario obtenido", a.aUsuarioAdminDTO(u))
 }
 
 // cambiosUsuarioDTO es el cuerpo de PATCH /usuarios/{id}; email null o ""
-// borra el correo.
+// borra el correo; licencia null la quita.
 type cambiosUsuarioDTO struct {
-	Email  opcional[string] `json:"email"`
-	Rol    *string          `json:"rol"`
-	Activo *bool            `json:"activo"`
+	Email    opcional[string]      `json:"email"`
+	Rol      *string               `json:"rol"`
+	Activo   *bool                 `json:"activo"`
+	Licencia opcional[licenciaDTO] `json:"licencia"`
 }
 
 // actualizarUsuario es PATCH /usuarios/{id}.
@@ -107,11 +130,21 @@ func (a *API) actualizarUsuario(c echo.Context) error {
 	}
 	u, err := a.store.ActualizarUsuario(c.Request().Context(), actorDe(c), id, models.CambiosUsuario{
 		Email: textoPatch(in.Email), Rol: in.Rol, Activo: in.Activo,
+		Licencia: licenciaPatch(in.Licencia), QuitarLicencia: in.Licencia.Presente && in.Licencia.Valor == nil,
 	})
 	if err != nil {
 		return err
 	}
-	return responder(c, http.StatusOK, "Usuario actualizado", a.aUsuarioDTO(u))
+	return responder(c, http.StatusOK, "Usuario actualizado", a.aUsuarioAdminDTO(u))
+}
+
+// licenciaPatch es la licencia enviada en un PATCH, o nil si no vino o
+// vino null.
+func licenciaPatch(o opcional[licenciaDTO]) *models.Licencia {
+	if o.Valor == nil {
+		return nil
+	}
+	return &models.Licencia{Numero: o.Valor.Numero, Categoria: o.Valor.Categoria, Vence: o.Valor.Vence}
 }
 
 // desbloquearUsuario es POST /usuarios/{id}/desbloquear.

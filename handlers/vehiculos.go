@@ -19,6 +19,7 @@ func (a *API) registrarVehiculos(e *echo.Echo, auth echo.MiddlewareFunc) {
 	g.GET("/disponibles", a.vehiculosDisponibles, auth, lectores)
 	g.GET("/:id", a.verVehiculo, auth, lectores)
 	g.PATCH("/:id", a.editarVehiculo, auth, admin)
+	a.registrarMantenimientos(g, auth, admin)
 }
 
 // vehiculoDTO es la forma de un vehículo en §8.

@@ -26,15 +26,21 @@ type FiltroUsuarios struct {
 	Rol    *Rol
 	Activo *bool
 	Texto  string
+	// LicenciaVenceAntes (AAAA-MM-DD): solo motoristas cuya licencia
+	// registrada vence antes de ese día.
+	LicenciaVenceAntes *string
 	Pagina
 }
 
 // CambiosUsuario es un PATCH de administración: los campos nil no cambian;
-// Email "" borra el correo.
+// Email "" borra el correo. Licencia registra o reemplaza la licencia (solo
+// de un motorista); QuitarLicencia la borra (licencia: null).
 type CambiosUsuario struct {
-	Email  *string
-	Rol    *string
-	Activo *bool
+	Email          *string
+	Rol            *string
+	Activo         *bool
+	Licencia       *Licencia
+	QuitarLicencia bool
 }
 
 // FiltroVehiculos es la consulta de GET /vehiculos/: activo, q (en placa,

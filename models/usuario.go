@@ -36,12 +36,26 @@ type Usuario struct {
 	// comprobar las credenciales (API.md §12).
 	CredencialesVersion int64 `gorm:"column:credenciales_version;not null"`
 
+	// La licencia de conducir de un motorista (API.md §8): las tres a la
+	// vez o ninguna (nil: sin licencia registrada). Ver Licencia.
+	LicenciaNumero    *string `gorm:"size:50"`
+	LicenciaCategoria *string `gorm:"size:20"`
+	LicenciaVence     *string `gorm:"size:10;index"`
+
 	CreadoEn      time.Time `gorm:"not null"`
 	ActualizadoEn time.Time `gorm:"not null"`
 }
 
 // TableName fija el nombre de la tabla.
 func (Usuario) TableName() string { return "usuarios" }
+
+// Licencia devuelve la licencia registrada, o nil si no tiene.
+func (u *Usuario) Licencia() *Licencia {
+	if u.LicenciaNumero == nil || u.LicenciaCategoria == nil || u.LicenciaVence == nil {
+		return nil
+	}
+	return &Licencia{Numero: *u.LicenciaNumero, Categoria: *u.LicenciaCategoria, Vence: *u.LicenciaVence}
+}
 
 // EmailTexto devuelve el email o "" si no tiene.
 func (u *Usuario) EmailTexto() string {

@@ -128,6 +128,10 @@ func TestMatrizRoles(t *testing.T) {
 		{"GET", "/vehiculos/disponibles?desde=2026-05-01&hasta=2026-05-02", nil, adminYApro},
 		{"POST", "/vehiculos/", map[string]any{}, soloAdmin},
 		{"PATCH", fmt.Sprintf("/vehiculos/%d", vid), map[string]any{}, soloAdmin},
+		{"GET", fmt.Sprintf("/vehiculos/%d/mantenimientos", vid), nil, soloAdmin},
+		{"POST", fmt.Sprintf("/vehiculos/%d/mantenimientos", vid), map[string]any{}, soloAdmin}, // 422
+		{"DELETE", fmt.Sprintf("/vehiculos/%d/mantenimientos/999", vid), nil, soloAdmin},        // 404
+		{"GET", "/usuarios/?licenciaVenceAntes=2027-01-01", nil, soloAdmin},
 		{"GET", "/usuarios/", nil, soloAdmin},
 		{"POST", "/usuarios/", map[string]any{}, soloAdmin},
 		{"GET", fmt.Sprintf("/usuarios/%d", objetivo.ID), nil, soloAdmin},

@@ -54,7 +54,7 @@ func baseVersionAnterior(t *testing.T, dsn string) {
 	filas := []any{&ana, &luis}
 	for _, f := range filas {
 		// La versión anterior no tenía las columnas de migraciones posteriores.
-		if err := db.Omit("CredencialesVersion").Create(f).Error; err != nil {
+		if err := db.Omit("CredencialesVersion", "LicenciaNumero", "LicenciaCategoria", "LicenciaVence").Create(f).Error; err != nil {
 			t.Fatal(err)
 		}
 	}

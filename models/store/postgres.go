@@ -154,6 +154,8 @@ func reintentable(err error) bool {
 const (
 	restriccionVehiculo  = "sol_vehiculo_sin_solape"
 	restriccionMotorista = "sol_motorista_sin_solape"
+	// restriccionMantenimiento es la de la migración 6 (postgres/00006).
+	restriccionMantenimiento = "mant_vehiculo_sin_solape"
 )
 
 // traducirPostgres traduce los errores propios de PostgreSQL y de pgx que
@@ -175,6 +177,9 @@ func traducirPostgres(err error) error {
 				quien = "El vehículo"
 			case restriccionMotorista:
 				quien = "El motorista"
+			case restriccionMantenimiento:
+				return &models.Error{Codigo: models.CodigoConflictoAsignacion, Err: err,
+					Detalle: "El vehículo ya tiene un mantenimiento que se solapa con ese horario."}
 			}
 			return &models.Error{Codigo: models.CodigoConflictoAsignacion, Err: err,
 				Detalle: quien + " ya está ocupado en ese horario por otra solicitud asignada o en curso."}

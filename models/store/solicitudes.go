@@ -203,14 +203,14 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 			comentario = strings.TrimSpace(d.Motivo)
 			cambios["motivo_cancelacion"] = comentario
 		case models.AccionAsignar:
-			veh, mot, err := comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID)
+			veh, mot, err := comprobarAsignacion(tx, sol, *d.VehiculoID, *d.MotoristaID, s.loc)
 			if err != nil {
 				return err
 			}
 			comentario = fmt.Sprintf("Vehículo %s, motorista %s", veh.Placa, mot.Username)
 			cambios["vehiculo_id"], cambios["motorista_id"] = *d.VehiculoID, *d.MotoristaID
 		case models.AccionReasignar:
-			if comentario, err = comprobarReasignacion(tx, sol, d, cambios); err != nil {
+			if comentario, err = comprobarReasignacion(tx, sol, d, cambios, s.loc); err != nil {
 				return err
 			}
 		case models.AccionIniciar, models.AccionFinalizar:
@@ -290,9 +290,12 @@ func (s *Store) mover(tx *gorm.DB, sol *models.Solicitud, accion models.Accion, 
 // con los índices de ventana, otra solicitud asignada o en curso del mismo
 // vehículo o motorista cuya ventana se solape (la propia sol no cuenta: así
 // reasignar no choca con su asignación actual). Un id 0 no se comprueba
-// (reasignar solo mira lo que cambia) y su resultado queda vacío.
+// (reasignar solo mira lo que cambia) y su resultado queda vacío. El
+// vehículo tampoco puede estar en mantenimiento en la ventana, y la
+// licencia registrada del motorista debe seguir vigente al final de ella
+// (loc es TIMEZONE, donde termina el día en que vence).
 // Errores: VALIDACION (vehiculoId, motoristaId), CONFLICTO_ASIGNACION.
-func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint) (*models.Vehiculo, *models.Usuario, error) {
+func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoristaID uint, loc *time.Location) (*models.Vehiculo, *models.Usuario, error) {
 	var v models.Validacion
 	var veh models.Vehiculo
 	var mot models.Usuario
@@ -314,15 +317,23 @@ func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoris
 		}
 	}
 	if motoristaID != 0 {
-		if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo").Limit(1).Find(&mot, motoristaID).Error; err != nil {
+		if err := tx.Clauses(porActualizar).Select("id", "username", "rol", "activo", "licencia_vence").Limit(1).Find(&mot, motoristaID).Error; err != nil {
 			return nil, nil, err
 		}
-		if mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo {
+		switch {
+		case mot.ID == 0 || mot.Rol != models.RolMotorista || !mot.Activo:
 			v.Agregar("motoristaId", "no es un motorista activo")
+		case !models.LicenciaCubre(mot.LicenciaVence, sol.FinVentana, loc):
+			v.Agregar("motoristaId", fmt.Sprintf("su licencia vence el %s, antes del fin del viaje", *mot.LicenciaVence))
 		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err
+	}
+	if vehiculoID != 0 {
+		if err := enMantenimiento(tx, &veh, sol.FechaSalida, sol.FinVentana, loc); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, c := range []struct {
 		columna string
@@ -349,7 +360,7 @@ func comprobarAsignacion(tx *gorm.DB, sol *models.Solicitud, vehiculoID, motoris
 // motorista que cambian, anota en cambios las columnas nuevas y devuelve el
 // comentario del historial (el motivo y qué cambió). Errores: VALIDACION,
 // CONFLICTO_ASIGNACION.
-func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAccion, cambios map[string]any) (string, error) {
+func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAccion, cambios map[string]any, loc *time.Location) (string, error) {
 	r, err := d.Reasignar(sol)
 	if err != nil {
 		return "", err
@@ -361,7 +372,7 @@ func comprobarReasignacion(tx *gorm.DB, sol *models.Solicitud, d models.DatosAcc
 	if r.CambiaMotorista {
 		motID = r.MotoristaID
 	}
-	veh, mot, err := comprobarAsignacion(tx, sol, vehID, motID)
+	veh, mot, err := comprobarAsignacion(tx, sol, vehID, motID, loc)
 	if err != nil {
 		return "", err
 	}

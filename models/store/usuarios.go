@@ -73,7 +73,9 @@ func identificadorLibre(tx *gorm.DB, excepto uint, usernameNorm string, emailNor
 	return nil
 }
 
-// ListarUsuarios devuelve una página de usuarios ordenados por id.
+// ListarUsuarios devuelve una página de usuarios ordenados por id; con
+// LicenciaVenceAntes, solo los motoristas con una licencia registrada que
+// vence antes de ese día.
 func (s *Store) ListarUsuarios(ctx context.Context, f models.FiltroUsuarios) (*models.Resultado[models.Usuario], error) {
 	db, fin := s.leer(ctx)
 	defer fin()
@@ -87,6 +89,10 @@ func (s *Store) ListarUsuarios(ctx context.Context, f models.FiltroUsuarios) (*m
 	if f.Texto != "" {
 		p := patronLike(f.Texto)
 		q = q.Where(`(username_norm LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\')`, p, p)
+	}
+	if f.LicenciaVenceAntes != nil {
+		// Texto AAAA-MM-DD: ordena como la fecha.
+		q = q.Where("rol = ? AND licencia_vence < ?", models.RolMotorista, *f.LicenciaVenceAntes)
 	}
 	return paginar[models.Usuario](q, f.Pagina, "id", nil)
 }
@@ -107,7 +113,8 @@ func usuarioParaCambio(tx *gorm.DB, id uint) (*models.Usuario, error) {
 	return &u, nil
 }
 
-// ActualizarUsuario cambia email, rol o activo de una cuenta. El cambio vale
+// ActualizarUsuario cambia email, rol, activo o la licencia (solo de un
+// motorista; VALIDACION si no) de una cuenta. El cambio vale
 // desde la siguiente petición del usuario (el middleware lee rol y activo de
 // la base); desactivar revoca además todas sus sesiones en la misma
 // transacción. Audita USUARIO_ACTUALIZADO nombrando los campos cambiados. Un
@@ -138,6 +145,10 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 			v.Agregar("activo", "no puede desactivar su propia cuenta")
 		}
 	}
+	var licencia models.Licencia
+	if c.Licencia != nil {
+		licencia = c.Licencia.Normalizada(&v)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -146,6 +157,13 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 		u, err := usuarioParaCambio(tx, id)
 		if err != nil {
 			return err
+		}
+		rolFinal := u.Rol
+		if c.Rol != nil {
+			rolFinal = rol
+		}
+		if c.Licencia != nil && rolFinal != models.RolMotorista {
+			return models.ErrCampo("licencia", "solo un motorista puede tener licencia registrada")
 		}
 		if err := quedaOtroAdmin(tx, u, c.Rol != nil && rol != models.RolAdmin, c.Activo != nil && !*c.Activo); err != nil {
 			return err
@@ -171,6 +189,14 @@ func (s *Store) ActualizarUsuario(ctx context.Context, actor *models.Actor, id u
 		if c.Activo != nil && *c.Activo != u.Activo {
 			cambios["activo"] = *c.Activo
 			nombres = append(nombres, fmt.Sprintf("activo (%t → %t)", u.Activo, *c.Activo))
+		}
+		switch actual := u.Licencia(); {
+		case c.Licencia != nil && (actual == nil || *actual != licencia):
+			cambios["licencia_numero"], cambios["licencia_categoria"], cambios["licencia_vence"] = licencia.Numero, licencia.Categoria, licencia.Vence
+			nombres = append(nombres, "licencia (vence "+licencia.Vence+")")
+		case c.QuitarLicencia && actual != nil:
+			cambios["licencia_numero"], cambios["licencia_categoria"], cambios["licencia_vence"] = nil, nil, nil
+			nombres = append(nombres, "licencia (quitada)")
 		}
 		if len(cambios) > 0 {
 			cambios["actualizado_en"] = s.now()

@@ -149,7 +149,8 @@ func (s *Store) ListarVehiculos(ctx context.Context, f models.FiltroVehiculos) (
 }
 
 // VehiculosDisponibles devuelve los vehículos activos sin ninguna solicitud
-// asignada o en curso cuya ventana se solape con [i.Desde, i.Hasta).
+// asignada o en curso ni mantenimiento cuya ventana se solape con
+// [i.Desde, i.Hasta).
 func (s *Store) VehiculosDisponibles(ctx context.Context, i models.Intervalo) ([]models.Vehiculo, error) {
 	if i.Desde == nil || i.Hasta == nil {
 		return nil, models.ErrCampo("desde", "es obligatorio")
@@ -159,8 +160,11 @@ func (s *Store) VehiculosDisponibles(ctx context.Context, i models.Intervalo) ([
 	ocupados := db.Model(&models.Solicitud{}).Select("1").
 		Where("solicitudes.vehiculo_id = vehiculos.id AND solicitudes.estado IN ? AND solicitudes.fecha_salida < ? AND solicitudes.fin_ventana > ?",
 			models.EstadosOcupados, i.Hasta.UTC(), i.Desde.UTC())
+	enTaller := db.Model(&models.Mantenimiento{}).Select("1").
+		Where("mantenimientos.vehiculo_id = vehiculos.id AND mantenimientos.desde < ? AND mantenimientos.hasta > ?",
+			i.Hasta.UTC(), i.Desde.UTC())
 	var vs []models.Vehiculo
-	err := db.Where("activo = ? AND NOT EXISTS (?)", true, ocupados).Order("placa, id").Find(&vs).Error
+	err := db.Where("activo = ? AND NOT EXISTS (?) AND NOT EXISTS (?)", true, ocupados, enTaller).Order("placa, id").Find(&vs).Error
 	if vs == nil {
 		vs = []models.Vehiculo{}
 	}
