@@ -113,3 +113,38 @@ func TestAgendaValidacion(t *testing.T) {
 		}
 	}
 }
+
+// TestAgendaMantenimientos: los mantenimientos (§8) aparecen en la agenda
+// de admin y aprobador como tipo «mantenimiento», con su vehículo y sin
+// motorista ni solicitud; un motorista no los ve, y filtrar por motorista
+// los deja fuera.
+func TestAgendaMantenimientos(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	f := env.nuevaFlota("am")
+	apro := env.loginComo("apro_am", models.RolAprobador).AccessToken
+	dia4 := env.reloj.Now().AddDate(0, 0, 4).Format("2006-01-02")
+	env.crearMantenimiento(f.admin, f.vehiculo, dia4, dia4, "Cambio de frenos").esperar(t, 201, "")
+	env.llevarA(t, f, f.solicitante, 2, "asignada")
+	rango := "/agenda?desde=" + env.reloj.Now().Format("2006-01-02") + "&hasta=" + env.reloj.Now().AddDate(0, 0, 10).Format("2006-01-02")
+	for _, token := range []string{f.admin, apro} {
+		var os []ocupacionR
+		env.hacer(peticion{metodo: "GET", ruta: rango, token: token}).esperar(t, 200, "").leer(t, &os)
+		if len(os) != 2 || os[0].Tipo != "viaje" || os[1].Tipo != "mantenimiento" {
+			t.Fatalf("agenda = %+v, want el viaje y luego el mantenimiento", os)
+		}
+		m := os[1]
+		if m.Vehiculo == nil || m.Vehiculo.ID != f.vehiculo || m.Motorista != nil || m.Solicitud != nil || m.Motivo != "Cambio de frenos" {
+			t.Fatalf("mantenimiento = %+v", m)
+		}
+	}
+	var os []ocupacionR
+	env.hacer(peticion{metodo: "GET", ruta: rango, token: f.motorista.AccessToken}).esperar(t, 200, "").leer(t, &os)
+	if len(os) != 1 || os[0].Tipo != "viaje" {
+		t.Fatalf("agenda del motorista = %+v, want solo su viaje", os)
+	}
+	env.hacer(peticion{metodo: "GET", ruta: fmt.Sprintf("%s&motoristaId=%d", rango, f.motoristaID), token: f.admin}).esperar(t, 200, "").leer(t, &os)
+	if len(os) != 1 || os[0].Tipo != "viaje" {
+		t.Fatalf("agenda filtrada por motorista = %+v", os)
+	}
+}

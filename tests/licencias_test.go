@@ -144,7 +144,7 @@ func TestAsignarRevisaLicencia(t *testing.T) {
 		env.hacer(peticion{metodo: "PATCH", ruta: fmt.Sprintf("/usuarios/%d", id), token: admin, cuerpo: map[string]any{"licencia": licencia(vence)}}).esperar(t, 200, "")
 	}
 
-	s := env.llevarA(t, f, admin, 3, "aprobada")
+	s := env.llevarA(t, f, f.solicitante, 3, "aprobada")
 	r := env.accion(admin, s.ID, "asignar", map[string]any{"vehiculoId": f.vehiculo, "motoristaId": vencida.ID}).esperar(t, 422, "VALIDACION")
 	if len(r.errores) != 1 || r.errores[0].Campo != "motoristaId" || !strings.Contains(r.errores[0].Mensaje, dia2) {
 		t.Fatalf("errores = %+v", r.errores)
@@ -159,7 +159,7 @@ func TestAsignarRevisaLicencia(t *testing.T) {
 	// un viaje que termina pasada la medianoche del día en que vence: no
 	c := env.cuerpoSolicitud(3)
 	c["fechaRegreso"] = env.reloj.Now().AddDate(0, 0, 4).Format("2006-01-02") + "T00:00:01-06:00"
-	largo := env.crearSolicitud(t, admin, c)
+	largo := env.crearSolicitud(t, f.solicitante, c)
 	env.accion(admin, largo.ID, "aprobar", nil).esperar(t, 200, "")
 	env.accion(admin, largo.ID, "asignar", map[string]any{"vehiculoId": f.otroVehiculo, "motoristaId": justa.ID}).esperar(t, 422, "VALIDACION")
 	// sin licencia registrada (f.motoristaID): se acepta

@@ -133,17 +133,17 @@ func TestMantenimientoBloqueaVehiculo(t *testing.T) {
 	env.crearMantenimiento(f.admin, taller, dia5, dia5, "Cambio de aceite").esperar(t, 201, "").leer(t, &m)
 
 	t.Run("asignar", func(t *testing.T) {
-		s := env.llevarA(t, f, f.admin, 5, "aprobada")
+		s := env.llevarA(t, f, f.solicitante, 5, "aprobada")
 		r := env.accion(f.admin, s.ID, "asignar", map[string]any{"vehiculoId": taller, "motoristaId": f.motoristaID}).esperar(t, 409, "CONFLICTO_ASIGNACION")
 		if !strings.Contains(r.detalle, "mantenimiento") || !strings.Contains(r.detalle, "TALLER-1") || !strings.Contains(r.detalle, "Cambio de aceite") {
 			t.Fatalf("detalle = %q", r.detalle)
 		}
 		// otro día, libre
-		otra := env.llevarA(t, f, f.admin, 6, "aprobada")
+		otra := env.llevarA(t, f, f.solicitante, 6, "aprobada")
 		env.accion(f.admin, otra.ID, "asignar", map[string]any{"vehiculoId": taller, "motoristaId": f.motoristaID}).esperar(t, 200, "")
 	})
 	t.Run("reasignar", func(t *testing.T) {
-		s := env.llevarA(t, f, f.admin, 5, "asignada")
+		s := env.llevarA(t, f, f.solicitante, 5, "asignada")
 		r := env.accion(f.admin, s.ID, "reasignar", map[string]any{"vehiculoId": taller, "motivo": "Avería"}).esperar(t, 409, "CONFLICTO_ASIGNACION")
 		if !strings.Contains(r.detalle, "mantenimiento") {
 			t.Fatalf("detalle = %q", r.detalle)
@@ -172,7 +172,7 @@ func TestMantenimientoBloqueaVehiculo(t *testing.T) {
 	})
 	t.Run("sobre un viaje asignado o en curso", func(t *testing.T) {
 		for i, estado := range []string{"asignada", "en_curso"} {
-			s := env.llevarA(t, f, f.admin, 10+i, estado)
+			s := env.llevarA(t, f, f.solicitante, 10+i, estado)
 			desde := env.reloj.Now().AddDate(0, 0, 10+i).Format("2006-01-02")
 			r := env.crearMantenimiento(f.admin, f.vehiculo, desde, desde, "Revisión").esperar(t, 409, "CONFLICTO_ASIGNACION")
 			if !strings.Contains(r.detalle, s.Codigo) || !strings.Contains(r.detalle, "reasígnela primero") {
@@ -180,7 +180,7 @@ func TestMantenimientoBloqueaVehiculo(t *testing.T) {
 			}
 		}
 		// una cancelada no ocupa
-		env.llevarA(t, f, f.admin, 12, "cancelada")
+		env.llevarA(t, f, f.solicitante, 12, "cancelada")
 		dia12 := env.reloj.Now().AddDate(0, 0, 12).Format("2006-01-02")
 		env.crearMantenimiento(f.admin, f.vehiculo, dia12, dia12, "Revisión").esperar(t, 201, "")
 	})
@@ -196,7 +196,7 @@ func TestMantenimientoBloqueaVehiculo(t *testing.T) {
 	})
 	t.Run("borrado libera", func(t *testing.T) {
 		env.hacer(peticion{metodo: "DELETE", ruta: fmt.Sprintf("/vehiculos/%d/mantenimientos/%d", taller, m.ID), token: f.admin}).esperar(t, 200, "")
-		s := env.llevarA(t, f, f.admin, 5, "aprobada")
+		s := env.llevarA(t, f, f.solicitante, 5, "aprobada")
 		otroMot := env.crearUsuario("mot_mb2", models.RolMotorista)
 		env.accion(f.admin, s.ID, "asignar", map[string]any{"vehiculoId": taller, "motoristaId": otroMot.ID}).esperar(t, 200, "")
 	})
@@ -213,7 +213,7 @@ func TestMantenimientoContraAsignacionConcurrente(t *testing.T) {
 	ganaMantenimiento, ganaAsignacion := 0, 0
 	for ronda := range rondas {
 		v := env.crearVehiculo(fmt.Sprintf("MC-%d", ronda), 10)
-		s := env.llevarA(t, f, f.admin, 20+ronda, "aprobada")
+		s := env.llevarA(t, f, f.solicitante, 20+ronda, "aprobada")
 		dia := env.reloj.Now().AddDate(0, 0, 20+ronda).Format("2006-01-02")
 		res := enParalelo(2, func(i int) *respuesta {
 			if i == 0 {

@@ -305,3 +305,37 @@ func TestExportarErrores(t *testing.T) {
 		t.Errorf("CSV vacío = %q", cuerpo)
 	}
 }
+
+// TestKilometrosDeLaBitacora: el resumen y la exportación cuentan los
+// kilómetros de los viajes con la bitácora completa (§7.2): kmFinal −
+// kmInicial; un viaje sin ellos no suma ni inventa un cero.
+func TestKilometrosDeLaBitacora(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntorno(t)
+	f := env.nuevaFlota("km")
+	s := env.llevarA(t, f, f.solicitante, 2, "asignada")
+	env.llevarA(t, f, f.solicitante, 3, "asignada") // sin bitácora: no suma
+	env.accion(f.motorista.AccessToken, s.ID, "iniciar", map[string]any{"kmInicial": 1000}).esperar(t, 200, "")
+	env.accion(f.motorista.AccessToken, s.ID, "finalizar", map[string]any{"kmFinal": 1180}).esperar(t, 200, "")
+
+	var res resumenR
+	env.hacer(peticion{metodo: "GET", ruta: "/reportes/resumen?desde=2026-03-01&hasta=2026-03-31", token: f.admin}).esperar(t, 200, "").leer(t, &res)
+	var km *int64
+	for _, v := range res.Vehiculos {
+		if v.Vehiculo.ID == f.vehiculo {
+			km = v.KmRecorridos
+		}
+	}
+	if km == nil || *km != 180 {
+		t.Fatalf("kmRecorridos del vehículo = %v, want 180", km)
+	}
+	lector := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(env.exportar(t, f.admin, "&orden=fechaSalida", "csv"), []byte("\ufeff"))))
+	lector.Comma = ';'
+	filas, err := lector.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(filas) != 3 || filas[1][11] != "180" || filas[2][11] != "" {
+		t.Fatalf("columna km = %q", filas)
+	}
+}

@@ -15,13 +15,7 @@ type fuenteAgenda func(db *gorm.DB, actor *models.Actor, f models.FiltroAgenda) 
 
 // fuentesAgenda son todas las fuentes de GET /agenda; Agenda las une y las
 // ordena. Un tipo nuevo de ocupación es una fuente más aquí.
-//
-// TODO(issue11-mantenimiento): añadir mantenimientosAgenda cuando la tabla
-// mantenimientos esté en main: tipo OcupacionMantenimiento, Vehiculo
-// cargado, Motorista y Solicitud nil, Motivo el del mantenimiento; solo
-// para admin y aprobador (un motorista ve solo sus viajes) y nada cuando el
-// filtro trae MotoristaID.
-var fuentesAgenda = []fuenteAgenda{viajesAgenda}
+var fuentesAgenda = []fuenteAgenda{viajesAgenda, mantenimientosAgenda}
 
 // Agenda devuelve las franjas ocupadas que se solapan con la franja del
 // filtro, la más antigua primero (API.md §7.3). Admin y aprobador ven todo;
@@ -82,6 +76,44 @@ func viajesAgenda(db *gorm.DB, actor *models.Actor, f models.FiltroAgenda) ([]mo
 			o.Motorista = &models.Referencia{ID: s.Motorista.ID, Username: s.Motorista.Username}
 		}
 		out[i] = o
+	}
+	return out, nil
+}
+
+// mantenimientosAgenda son los mantenimientos (§8) que se solapan con la
+// franja del filtro. Solo admin y aprobador los ven (un motorista ve solo
+// sus viajes), y no hay ninguno cuando el filtro pide un motorista.
+func mantenimientosAgenda(db *gorm.DB, actor *models.Actor, f models.FiltroAgenda) ([]models.Ocupacion, error) {
+	if !actor.Rol.Es(models.RolAdmin, models.RolAprobador) || f.MotoristaID != nil {
+		return nil, nil
+	}
+	q := db.Where("desde < ? AND hasta > ?", f.Hasta.UTC(), f.Desde.UTC())
+	if f.VehiculoID != nil {
+		q = q.Where("vehiculo_id = ?", *f.VehiculoID)
+	}
+	var ms []models.Mantenimiento
+	if err := q.Order("desde, id").Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	ids := make([]uint, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.VehiculoID)
+	}
+	var vs []models.Vehiculo
+	if err := db.Where("id IN ?", ids).Find(&vs).Error; err != nil {
+		return nil, err
+	}
+	porID := make(map[uint]*models.Vehiculo, len(vs))
+	for i := range vs {
+		porID[vs[i].ID] = &vs[i]
+	}
+	out := make([]models.Ocupacion, len(ms))
+	for i, m := range ms {
+		out[i] = models.Ocupacion{Tipo: models.OcupacionMantenimiento, Desde: m.Desde, Hasta: m.Hasta,
+			Vehiculo: porID[m.VehiculoID], Motivo: m.Motivo}
 	}
 	return out, nil
 }

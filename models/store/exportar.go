@@ -16,7 +16,8 @@ const columnasExportacion = `codigo, estado,
 	(SELECT u.username FROM usuarios u WHERE u.id = solicitudes.solicitante_id) AS solicitante,
 	origen, destino, fecha_salida, fecha_regreso, pasajeros, motivo,
 	(SELECT v.placa FROM vehiculos v WHERE v.id = solicitudes.vehiculo_id) AS vehiculo,
-	(SELECT m.username FROM usuarios m WHERE m.id = solicitudes.motorista_id) AS motorista`
+	(SELECT m.username FROM usuarios m WHERE m.id = solicitudes.motorista_id) AS motorista,
+	viaje_km_final - viaje_km_inicial AS km`
 
 // ExportarSolicitudes recorre con un cursor todas las solicitudes que el
 // actor puede ver (§5) y que cumplen f, en su orden y sin paginar (f.Pagina
@@ -54,10 +55,11 @@ func (s *Store) ExportarSolicitudes(ctx context.Context, actor *models.Actor, f 
 		x                                      models.FilaExportacion
 		solicitante, vehiculo, nombreMotorista sql.NullString
 		regreso                                sql.NullTime
+		km                                     sql.NullInt64
 	)
 	for rows.Next() {
 		if err := rows.Scan(&x.Codigo, &x.Estado, &solicitante, &x.Origen, &x.Destino, &x.FechaSalida, &regreso,
-			&x.Pasajeros, &x.Motivo, &vehiculo, &nombreMotorista); err != nil {
+			&x.Pasajeros, &x.Motivo, &vehiculo, &nombreMotorista, &km); err != nil {
 			return err
 		}
 		x.Solicitante, x.Vehiculo, x.Motorista = solicitante.String, vehiculo.String, nombreMotorista.String
@@ -65,17 +67,13 @@ func (s *Store) ExportarSolicitudes(ctx context.Context, actor *models.Actor, f 
 		if regreso.Valid {
 			x.FechaRegreso = &regreso.Time
 		}
-		x.KmRecorridos = kmViaje()
+		x.KmRecorridos = nil
+		if km.Valid { // la bitácora tiene kmInicial y kmFinal (§7.2)
+			x.KmRecorridos = &km.Int64
+		}
 		if err := fila(&x); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
 }
-
-// kmViaje son los kilómetros recorridos de una solicitud exportada.
-//
-// TODO(issue 11, bitácora §7.2): leer viaje km_final - km_inicial cuando la
-// rama issue11-bitacora añada esas columnas a solicitudes; hasta entonces
-// no se conocen y la columna sale vacía.
-func kmViaje() *int64 { return nil }

@@ -99,9 +99,14 @@ func (s *Store) usoVehiculos(db, q *gorm.DB) ([]models.UsoVehiculo, error) {
 		VehiculoID uint
 		Viajes     int64
 		Horas      float64
+		// Km suma kmFinal − kmInicial de los viajes con la bitácora
+		// completa (§7.2); Anotados cuenta esos viajes (0: no se conoce).
+		Km       int64
+		Anotados int64
 	}
 	err := q.Where("vehiculo_id IS NOT NULL AND estado IN ?", models.EstadosViaje).
-		Select("vehiculo_id, COUNT(*) AS viajes, COALESCE(SUM(" + s.horasEntre("fecha_salida", "fin_ventana") + "), 0) AS horas").
+		Select("vehiculo_id, COUNT(*) AS viajes, COALESCE(SUM(" + s.horasEntre("fecha_salida", "fin_ventana") + "), 0) AS horas, " +
+			"COALESCE(SUM(viaje_km_final - viaje_km_inicial), 0) AS km, COUNT(viaje_km_final - viaje_km_inicial) AS anotados").
 		Group("vehiculo_id").Scan(&usos).Error
 	if err != nil {
 		return nil, err
@@ -120,22 +125,18 @@ func (s *Store) usoVehiculos(db, q *gorm.DB) ([]models.UsoVehiculo, error) {
 	}
 	out := make([]models.UsoVehiculo, len(vehiculos))
 	for i, v := range vehiculos {
-		out[i] = models.UsoVehiculo{Vehiculo: v, KmRecorridos: kmRecorridos(v.ID)}
+		out[i] = models.UsoVehiculo{Vehiculo: v}
 		for _, u := range usos {
 			if u.VehiculoID == v.ID {
 				out[i].Viajes, out[i].HorasReservadas = u.Viajes, math.Round(u.Horas*100)/100
+				if u.Anotados > 0 {
+					out[i].KmRecorridos = &u.Km
+				}
 			}
 		}
 	}
 	return out, nil
 }
-
-// kmRecorridos devuelve los kilómetros del vehículo id en el periodo.
-//
-// TODO(issue 11, bitácora §7.2): sumar viaje km_final - km_inicial de sus
-// solicitudes finalizadas cuando la rama issue11-bitacora añada esas
-// columnas a solicitudes; hasta entonces no se conocen y salen como null.
-func kmRecorridos(id uint) *int64 { return nil }
 
 // medianaAprobacion es la mediana, en horas, del tiempo entre la entrada de
 // creación del historial y la de aprobación, de las solicitudes del periodo
