@@ -83,6 +83,15 @@ type Config struct {
 	// oficinas con un solo aprobador. Por defecto no.
 	PermitirAutoaprobacion bool `envconfig:"PERMITIR_AUTOAPROBACION" default:"false"`
 
+	// EventosRetencionDias es cuánto tiempo un evento se puede repetir a un
+	// suscriptor que vuelve con Last-Event-ID (API.md §11); la purga
+	// periódica borra los más viejos.
+	EventosRetencionDias int `envconfig:"EVENTOS_RETENCION_DIAS" default:"7"`
+	// WebhookPermitirRedPrivada deja registrar webhooks en direcciones de
+	// loopback o privadas (API.md §11.2). Por defecto no: un webhook no debe
+	// servir para llegar a la red interna desde la API.
+	WebhookPermitirRedPrivada bool `envconfig:"WEBHOOK_PERMITIR_RED_PRIVADA" default:"false"`
+
 	// Derivados por Load/Validate.
 	Ubicacion      *time.Location `ignored:"true"`
 	BodyLimitBytes int64          `ignored:"true"`
@@ -132,6 +141,11 @@ func (c *Config) Gracia() time.Duration { return time.Duration(c.RefreshGraceSec
 
 // Bloqueo es la duración del bloqueo por intentos fallidos.
 func (c *Config) Bloqueo() time.Duration { return time.Duration(c.LoginLockoutMinutes) * time.Minute }
+
+// RetencionEventos es EVENTOS_RETENCION_DIAS como duración.
+func (c *Config) RetencionEventos() time.Duration {
+	return time.Duration(c.EventosRetencionDias) * 24 * time.Hour
+}
 
 // CookieSegura dice si la cookie st_refresh lleva Secure: COOKIE_SECURE si
 // está definida; si no, siempre salvo en desarrollo (http://localhost).

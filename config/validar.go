@@ -59,6 +59,8 @@ var permitido = map[string]string{
 	"LOG_FORMAT":                   "text o json",
 	"TIMEZONE":                     "un nombre de zona horaria IANA, como America/El_Salvador",
 	"PERMITIR_AUTOAPROBACION":      "true o false",
+	"EVENTOS_RETENCION_DIAS":       "un número entero de días entre 1 y 365",
+	"WEBHOOK_PERMITIR_RED_PRIVADA": "true o false",
 }
 
 // duracionMaxima acota las vidas de tokens y sesiones.
@@ -190,6 +192,8 @@ func (c *Config) Validate() error {
 		return errVar("MFA_ENCRYPTION_KEY", "")
 	case c.RateLimitWritesPerMinute < 0 || c.RateLimitWritesPerMinute > 100000:
 		return errVar("RATE_LIMIT_WRITES_PER_MINUTE", strconv.Itoa(c.RateLimitWritesPerMinute))
+	case c.EventosRetencionDias < 1 || c.EventosRetencionDias > 365:
+		return errVar("EVENTOS_RETENCION_DIAS", strconv.Itoa(c.EventosRetencionDias))
 	case !en(c.LogLevel, "debug", "info", "warn", "error"):
 		return errVar("LOG_LEVEL", c.LogLevel)
 	case !en(c.LogFormat, "text", "json"):

@@ -16,15 +16,15 @@ func (a *API) registrarAuditoria(e *echo.Echo, auth echo.MiddlewareFunc) {
 
 // auditoriaDTO es una entrada del registro, con la forma de §6.
 type auditoriaDTO struct {
-	ID        uint           `json:"id"`
-	Evento    models.Evento  `json:"evento"`
-	Fecha     string         `json:"fecha"`
-	Usuario   *referenciaDTO `json:"usuario"`
-	Actor     *referenciaDTO `json:"actor"`
-	IP        string         `json:"ip"`
-	UserAgent string         `json:"userAgent"`
-	RequestID string         `json:"requestId"`
-	Detalle   string         `json:"detalle"`
+	ID        uint                   `json:"id"`
+	Evento    models.EventoAuditoria `json:"evento"`
+	Fecha     string                 `json:"fecha"`
+	Usuario   *referenciaDTO         `json:"usuario"`
+	Actor     *referenciaDTO         `json:"actor"`
+	IP        string                 `json:"ip"`
+	UserAgent string                 `json:"userAgent"`
+	RequestID string                 `json:"requestId"`
+	Detalle   string                 `json:"detalle"`
 }
 
 func aReferencia(r *models.Referencia) *referenciaDTO {

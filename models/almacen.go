@@ -37,13 +37,13 @@ type AlmacenAuth interface {
 	RestaurarAdmin(ctx context.Context, id uint) (bool, error)
 
 	// Auditar escribe un evento suelto, con el origen de ctx.
-	Auditar(ctx context.Context, evento Evento, usuarioID, actorID *uint, detalle string) error
+	Auditar(ctx context.Context, evento EventoAuditoria, usuarioID, actorID *uint, detalle string) error
 
 	// ReservarIntento, LiberarIntento y RegistrarFallo llevan la cuenta de
 	// fallos de clave (ver Auth.Login).
 	ReservarIntento(ctx context.Context, clave string, p PoliticaBloqueo) error
 	LiberarIntento(ctx context.Context, clave string) error
-	RegistrarFallo(ctx context.Context, clave string, p PoliticaBloqueo, usuarioID *uint, evento Evento, detalle string) (bloquea bool, err error)
+	RegistrarFallo(ctx context.Context, clave string, p PoliticaBloqueo, usuarioID *uint, evento EventoAuditoria, detalle string) (bloquea bool, err error)
 
 	// CrearSesion guarda una sesión nueva con su primer refresh token, borra
 	// los fallos de login de la cuenta y audita LOGIN_EXITOSO con detalle.

@@ -5,32 +5,32 @@ import (
 	"time"
 )
 
-// Evento es el tipo de un evento de seguridad (API.md §6).
-type Evento string
+// EventoAuditoria es el tipo de un evento de seguridad (API.md §6).
+type EventoAuditoria string
 
 // Eventos de auditoría.
 const (
-	EventoLoginExitoso       Evento = "LOGIN_EXITOSO"
-	EventoLoginFallido       Evento = "LOGIN_FALLIDO"
-	EventoCuentaBloqueada    Evento = "CUENTA_BLOQUEADA"
-	EventoCuentaDesbloqueada Evento = "CUENTA_DESBLOQUEADA"
-	EventoRefreshReutilizado Evento = "REFRESH_REUTILIZADO"
-	EventoLogout             Evento = "LOGOUT"
-	EventoSesionesRevocadas  Evento = "SESIONES_REVOCADAS"
-	EventoPasswordCambiado   Evento = "PASSWORD_CAMBIADO"
-	EventoMFAActivado        Evento = "MFA_ACTIVADO"
-	EventoMFADesactivado     Evento = "MFA_DESACTIVADO"
-	EventoMFAFallido         Evento = "MFA_FALLIDO"
-	EventoMFARestablecido    Evento = "MFA_RESTABLECIDO"
-	EventoUsuarioCreado      Evento = "USUARIO_CREADO"
-	EventoUsuarioActualizado Evento = "USUARIO_ACTUALIZADO"
+	EventoLoginExitoso       EventoAuditoria = "LOGIN_EXITOSO"
+	EventoLoginFallido       EventoAuditoria = "LOGIN_FALLIDO"
+	EventoCuentaBloqueada    EventoAuditoria = "CUENTA_BLOQUEADA"
+	EventoCuentaDesbloqueada EventoAuditoria = "CUENTA_DESBLOQUEADA"
+	EventoRefreshReutilizado EventoAuditoria = "REFRESH_REUTILIZADO"
+	EventoLogout             EventoAuditoria = "LOGOUT"
+	EventoSesionesRevocadas  EventoAuditoria = "SESIONES_REVOCADAS"
+	EventoPasswordCambiado   EventoAuditoria = "PASSWORD_CAMBIADO"
+	EventoMFAActivado        EventoAuditoria = "MFA_ACTIVADO"
+	EventoMFADesactivado     EventoAuditoria = "MFA_DESACTIVADO"
+	EventoMFAFallido         EventoAuditoria = "MFA_FALLIDO"
+	EventoMFARestablecido    EventoAuditoria = "MFA_RESTABLECIDO"
+	EventoUsuarioCreado      EventoAuditoria = "USUARIO_CREADO"
+	EventoUsuarioActualizado EventoAuditoria = "USUARIO_ACTUALIZADO"
 	// Feeds de calendario (API.md §7.3; la lista de §6 no los nombra).
-	EventoCalendarioCreado   Evento = "CALENDARIO_CREADO"
-	EventoCalendarioRevocado Evento = "CALENDARIO_REVOCADO"
+	EventoCalendarioCreado   EventoAuditoria = "CALENDARIO_CREADO"
+	EventoCalendarioRevocado EventoAuditoria = "CALENDARIO_REVOCADO"
 )
 
 // Eventos lista los eventos válidos.
-var Eventos = []Evento{
+var Eventos = []EventoAuditoria{
 	EventoLoginExitoso, EventoLoginFallido, EventoCuentaBloqueada, EventoCuentaDesbloqueada,
 	EventoRefreshReutilizado, EventoLogout, EventoSesionesRevocadas, EventoPasswordCambiado,
 	EventoMFAActivado, EventoMFADesactivado, EventoMFAFallido, EventoMFARestablecido,
@@ -43,9 +43,9 @@ type RegistroAuditoria struct {
 	ID uint `gorm:"primaryKey"`
 	// Los índices (evento, fecha) y (usuario_id, fecha) sirven los filtros de
 	// GET /auditoria en su orden (más reciente primero) sin ordenar en memoria.
-	Evento    Evento    `gorm:"size:40;not null;index;index:idx_aud_evento_fecha,priority:1"`
-	Fecha     time.Time `gorm:"not null;index;index:idx_aud_evento_fecha,priority:2;index:idx_aud_usuario_fecha,priority:2"`
-	UsuarioID *uint     `gorm:"index;index:idx_aud_usuario_fecha,priority:1"`
+	Evento    EventoAuditoria `gorm:"size:40;not null;index;index:idx_aud_evento_fecha,priority:1"`
+	Fecha     time.Time       `gorm:"not null;index;index:idx_aud_evento_fecha,priority:2;index:idx_aud_usuario_fecha,priority:2"`
+	UsuarioID *uint           `gorm:"index;index:idx_aud_usuario_fecha,priority:1"`
 	ActorID   *uint
 	IP        string `gorm:"size:64"`
 	UserAgent string `gorm:"size:255"`
@@ -70,7 +70,7 @@ type EntradaAuditoria struct {
 }
 
 // ParseEvento convierte texto en uno de Eventos.
-func ParseEvento(s string) (Evento, error) {
+func ParseEvento(s string) (EventoAuditoria, error) {
 	for _, e := range Eventos {
 		if string(e) == s {
 			return e, nil

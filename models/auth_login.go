@@ -172,7 +172,7 @@ func (a *Auth) liberarIntento(ctx context.Context, clave string) error {
 // El Observador cuenta el fallo (y el bloqueo, si lo hubo) solo después de
 // que la transacción del almacén se confirmó: un fallo que no quedó guardado
 // no cuenta.
-func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint, evento Evento, detalle string) error {
+func (a *Auth) RegistrarFallo(ctx context.Context, clave string, usuarioID *uint, evento EventoAuditoria, detalle string) error {
 	bloqueo, err := a.s.RegistrarFallo(ctx, clave, a.bloqueo(), usuarioID, evento, detalle)
 	if err != nil {
 		return err

@@ -15,7 +15,12 @@
 //   - token revocado: fila de la lista negra, por jti o por sesión, con su expiración.
 //   - solicitud: pedido de transporte; estado: su etapa en el flujo de aprobación.
 //   - vehiculo, motorista: lo que se asigna a una solicitud aprobada.
-//   - auditoria: registro de eventos de seguridad.
+//   - auditoria: registro de eventos de seguridad (EventoAuditoria).
+//   - evento (Evento, TipoEvento): un hecho sobre una solicitud (creada,
+//     aprobada…) escrito en la bandeja de salida (outbox) en la misma
+//     transacción que el cambio; anunciar es escribirlo. Lo reciben los
+//     suscriptores de GET /eventos y los webhooks; entrega: un intento de
+//     enviarlo a un webhook.
 //   - bloqueo: fallos de login contados por identidad (clave); reservar un
 //     intento lo gasta antes de comprobar la contraseña o el código.
 //   - observador (Observador): quien cuenta los fallos de autenticación y

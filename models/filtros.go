@@ -15,7 +15,7 @@ type FiltroSolicitudes struct {
 // FiltroAuditoria es la consulta de GET /auditoria.
 type FiltroAuditoria struct {
 	UsuarioID *uint
-	Eventos   []Evento
+	Eventos   []EventoAuditoria
 	Intervalo
 	Pagina
 }

@@ -66,6 +66,7 @@ func configPrueba(t testing.TB, dir string) *config.Config {
 		APIUser: adminUser, APIPassword: adminPass, MFAIssuerName: "ONI_Justicia", MFAValidWindow: 1,
 		RateLimitAuthPerMinute: 100000, RateLimitWritesPerMinute: 100000, LoginMaxFailed: 5, LoginLockoutMinutes: 15,
 		BodyLimit: "1M", LogLevel: "info", LogFormat: "text", Timezone: "America/El_Salvador",
+		EventosRetencionDias: 7,
 	}
 	if storetest.URLPostgres() != "" {
 		// La misma suite sobre PostgreSQL: un esquema propio por prueba,

@@ -117,7 +117,7 @@ func (env *entorno) estadoMFA(token string) estadoMFA {
 
 // auditoriaDe devuelve los eventos de auditoría de un usuario (solo los de
 // eventos, si se indican), el más antiguo primero, leídos con el store.
-func (env *entorno) auditoriaDe(usuarioID uint, eventos ...models.Evento) []models.EntradaAuditoria {
+func (env *entorno) auditoriaDe(usuarioID uint, eventos ...models.EventoAuditoria) []models.EntradaAuditoria {
 	env.t.Helper()
 	var todas []models.EntradaAuditoria
 	for p := 1; ; p++ {
@@ -147,7 +147,7 @@ func (env *entorno) eventos(usuarioID uint) []string {
 }
 
 // contar cuenta cuántas veces aparece evento en ev.
-func contar(ev []string, evento models.Evento) int {
+func contar(ev []string, evento models.EventoAuditoria) int {
 	n := 0
 	for _, e := range ev {
 		if e == string(evento) {

@@ -9,7 +9,7 @@ import (
 )
 
 // auditar inserta un evento de auditoría dentro de tx, con el origen de ctx.
-func (s *Store) auditar(ctx context.Context, tx *gorm.DB, evento models.Evento, usuarioID, actorID *uint, detalle string) error {
+func (s *Store) auditar(ctx context.Context, tx *gorm.DB, evento models.EventoAuditoria, usuarioID, actorID *uint, detalle string) error {
 	o := models.OrigenDe(ctx)
 	return tx.Create(&models.RegistroAuditoria{
 		Evento: evento, Fecha: s.now(), UsuarioID: usuarioID, ActorID: actorID,
@@ -20,7 +20,7 @@ func (s *Store) auditar(ctx context.Context, tx *gorm.DB, evento models.Evento, 
 
 // Auditar escribe un evento suelto en su propia transacción, con el origen
 // de ctx (usuarioID es la cuenta afectada; actorID, quien actuó).
-func (s *Store) Auditar(ctx context.Context, evento models.Evento, usuarioID, actorID *uint, detalle string) error {
+func (s *Store) Auditar(ctx context.Context, evento models.EventoAuditoria, usuarioID, actorID *uint, detalle string) error {
 	return s.escribir(ctx, func(tx *gorm.DB) error {
 		return s.auditar(ctx, tx, evento, usuarioID, actorID, detalle)
 	})

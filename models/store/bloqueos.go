@@ -93,7 +93,7 @@ func (s *Store) LiberarIntento(ctx context.Context, clave string) error {
 // CUENTA_BLOQUEADA, todo en una transacción; bloquea dice si este fallo
 // bloqueó la identidad. El actor de un intento fallido
 // es desconocido: solo se sabe qué cuenta se intentó.
-func (s *Store) RegistrarFallo(ctx context.Context, clave string, p models.PoliticaBloqueo, usuarioID *uint, evento models.Evento, detalle string) (bloquea bool, err error) {
+func (s *Store) RegistrarFallo(ctx context.Context, clave string, p models.PoliticaBloqueo, usuarioID *uint, evento models.EventoAuditoria, detalle string) (bloquea bool, err error) {
 	ahora := s.now()
 	err = s.escribir(ctx, func(tx *gorm.DB) error {
 		bloquea = false // la transacción puede repetirse

@@ -44,7 +44,7 @@ func filaBloqueo(t *testing.T, s *Store, clave string) models.BloqueoLogin {
 	return b
 }
 
-func contarAuditoria(t *testing.T, s *Store, evento models.Evento) int64 {
+func contarAuditoria(t *testing.T, s *Store, evento models.EventoAuditoria) int64 {
 	t.Helper()
 	var n int64
 	if err := s.r.WithContext(context.Background()).Model(&models.RegistroAuditoria{}).Where("evento = ?", evento).Count(&n).Error; err != nil {

@@ -32,11 +32,16 @@ type dialecto struct {
 	// índice en algunos casos (SQLite, ver indiceLista); PostgreSQL estima
 	// bien con sus estadísticas.
 	indicarIndices bool
+	// ordenarEventos es la sentencia que se ejecuta justo antes de insertar
+	// un evento, para que el id crezca con el orden de confirmación (ver
+	// anunciar). Vacía en SQLite: un solo escritor ya confirma en orden.
+	ordenarEventos string
 }
 
 var (
 	sqliteDialecto   = dialecto{nombre: "sqlite", sqlActor: sqlActor, unEscritor: true, indicarIndices: true}
-	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor), acotarLecturas: true}
+	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor), acotarLecturas: true,
+		ordenarEventos: "SELECT pg_advisory_xact_lock(" + claveOrdenEventos + ")"}
 )
 
 // numerarParametros cambia los "?" de q por $1, $2, … (PostgreSQL). q no

@@ -36,9 +36,15 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 		if err := s.historiar(tx, sol.ID, nil, models.EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
 			return err
 		}
+		if err := s.anunciar(tx, models.NuevoEvento(models.EventoCreada, sol, actor, ahora)); err != nil {
+			return err
+		}
 		out, err = cargarSolicitud(tx, sol.ID)
 		return err
 	})
+	if err == nil {
+		s.publicado()
+	}
 	return out, err
 }
 
@@ -131,7 +137,9 @@ func (s *Store) HistorialSolicitud(ctx context.Context, actor *models.Actor, id 
 // pendiente), VALIDACION, CONFLICTO (version distinta de la actual).
 func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uint, e models.EdicionSolicitud) (*models.Solicitud, error) {
 	var out *models.Solicitud
+	anunciado := false // un PATCH sin cambios no escribe ni anuncia nada
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
+		anunciado = false
 		sol, err := cargarVisible(tx, actor, id)
 		if err != nil {
 			return err
@@ -160,9 +168,15 @@ func (s *Store) EditarSolicitud(ctx context.Context, actor *models.Actor, id uin
 		if res.RowsAffected != 1 {
 			return models.ErrVersion(version)
 		}
-		out, err = cargarSolicitud(tx, id)
-		return err
+		if out, err = cargarSolicitud(tx, id); err != nil {
+			return err
+		}
+		anunciado = true
+		return s.anunciar(tx, models.NuevoEvento(models.EventoActualizada, out, actor, s.now()))
 	})
+	if err == nil && anunciado {
+		s.publicado()
+	}
 	return out, err
 }
 
@@ -226,9 +240,14 @@ func (s *Store) AplicarAccion(ctx context.Context, actor *models.Actor, id uint,
 				return err
 			}
 		}
-		out, err = cargarSolicitud(tx, sol.ID)
-		return err
+		if out, err = cargarSolicitud(tx, sol.ID); err != nil {
+			return err
+		}
+		return s.anunciar(tx, models.NuevoEvento(accion.Evento(), out, actor, ahora))
 	})
+	if err == nil {
+		s.publicado()
+	}
 	return out, err
 }
 

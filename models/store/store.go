@@ -68,6 +68,8 @@ type Store struct {
 	plazo time.Duration
 	// descartes cuenta las conexiones de escritura cerradas por dudosas.
 	descartes atomic.Int64
+	// publicar es el aviso de AlPublicar (nil: nadie escucha).
+	publicar atomic.Pointer[func()]
 	// esquema es la versión de las migraciones alcanzada en Open.
 	esquema int64
 	// consultaActor es la consulta de cada petición autenticada, preparada
