@@ -16,6 +16,7 @@ import (
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
+	"solicitud-transporte/models/webhooks"
 )
 
 // Deps son las dependencias del servidor, construidas en cmd/server (o en
@@ -33,6 +34,8 @@ type Deps struct {
 	// Cupo es el presupuesto por IP de /auth/* (en memoria o en la base:
 	// lo elige la raíz de composición); nil lo lleva en memoria.
 	Cupo middleware.Cupo
+	// Webhooks registra webhooks y entrega sus eventos (§11.2).
+	Webhooks *webhooks.Servicio
 }
 
 // API agrupa los manejadores y lo que necesitan.
@@ -48,6 +51,8 @@ type API struct {
 	cookieSegura bool
 	// proxies son las redes de TRUSTED_PROXIES (urlBase).
 	proxies []*net.IPNet
+	// webhooks es el servicio de §11.2.
+	webhooks *webhooks.Servicio
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -57,7 +62,7 @@ func NewServer(d Deps) *echo.Echo {
 		d.Now = time.Now
 	}
 	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version, now: d.Now,
-		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies)}
+		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies), webhooks: d.Webhooks}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -71,7 +76,7 @@ func NewServer(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = manejarError(d.Log, d.Config.BodyLimit)
 	e.IPExtractor = extractorIP(d.Config.TrustedProxies)
 
-	e.Pre(headComoGet(), aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria"))
+	e.Pre(headComoGet(), aliasColecciones("/solicitud", "/usuarios", "/vehiculos", "/auditoria", "/webhooks"))
 	// Orden: HEAD enrutado como GET (Pre) y devuelto a HEAD → id de petición → métricas (si están activas; fuera del
 	// registro, así miden el estado ya enviado) → registro (que entrega los
 	// errores al manejador central) → recuperación de panics (dentro del registro, así un panic
@@ -114,6 +119,7 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarMFA(e, auth)
 	a.registrarAgenda(e, auth)
 	a.registrarCalendario(e, auth)
+	a.registrarWebhooks(e, auth)
 	registrarDocs(e)
 	return e
 }

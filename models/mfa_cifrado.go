@@ -46,6 +46,12 @@ func datosAdicionales(usuarioID uint) []byte { return fmt.Appendf(nil, "mfa_secr
 
 // sellar devuelve el valor que se guarda en usuarios.mfa_secreto.
 func (c cifradoSecretos) sellar(usuarioID uint, secreto string) (string, error) {
+	return c.sellarCon(datosAdicionales(usuarioID), secreto)
+}
+
+// sellarCon sella secreto atado a ad (los datos adicionales de GCM: a qué
+// fila pertenece).
+func (c cifradoSecretos) sellarCon(ad []byte, secreto string) (string, error) {
 	if c.aead == nil {
 		return secreto, nil
 	}
@@ -53,27 +59,33 @@ func (c cifradoSecretos) sellar(usuarioID uint, secreto string) (string, error) 
 	if _, err := rand.Read(nonce); err != nil {
 		return "", err
 	}
-	sellado := c.aead.Seal(nonce, nonce, []byte(secreto), datosAdicionales(usuarioID))
+	sellado := c.aead.Seal(nonce, nonce, []byte(secreto), ad)
 	return prefijoCifradoV1 + base64.RawStdEncoding.EncodeToString(sellado), nil
 }
 
 // abrir recupera el secreto de un valor guardado, sellado o en claro.
 func (c cifradoSecretos) abrir(usuarioID uint, guardado string) (string, error) {
+	return c.abrirCon(datosAdicionales(usuarioID), guardado)
+}
+
+// abrirCon abre un valor sellado con sellarCon(ad, …), o lo devuelve tal
+// cual si está en claro.
+func (c cifradoSecretos) abrirCon(ad []byte, guardado string) (string, error) {
 	resto, sellado := strings.CutPrefix(guardado, prefijoCifradoV1)
 	if !sellado {
 		return guardado, nil
 	}
 	if c.aead == nil {
-		return "", errors.New("secreto TOTP cifrado pero MFA_ENCRYPTION_KEY no está definida")
+		return "", errors.New("secreto cifrado pero MFA_ENCRYPTION_KEY no está definida")
 	}
 	b, err := base64.RawStdEncoding.DecodeString(resto)
 	if err != nil || len(b) < c.aead.NonceSize()+c.aead.Overhead() {
-		return "", errors.New("secreto TOTP cifrado con formato inválido")
+		return "", errors.New("secreto cifrado con formato inválido")
 	}
 	n := c.aead.NonceSize()
-	claro, err := c.aead.Open(nil, b[:n], b[n:], datosAdicionales(usuarioID))
+	claro, err := c.aead.Open(nil, b[:n], b[n:], ad)
 	if err != nil {
-		return "", fmt.Errorf("no se pudo descifrar el secreto TOTP (¿cambió MFA_ENCRYPTION_KEY?): %w", err)
+		return "", fmt.Errorf("no se pudo descifrar el secreto (¿cambió MFA_ENCRYPTION_KEY?): %w", err)
 	}
 	return string(claro), nil
 }

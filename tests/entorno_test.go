@@ -100,6 +100,8 @@ type entorno struct {
 	metricas *metricas.Metricas
 	// opciones son las de aplicacion.Nueva, también al reiniciar.
 	opciones []aplicacion.Opcion
+	// app es la aplicación armada (la entrega de webhooks, Close).
+	app *aplicacion.Aplicacion
 }
 
 // nuevoEntorno arma el entorno; ajustar puede cambiar la configuración.
@@ -145,14 +147,14 @@ func (env *entorno) arrancar() {
 	if err != nil {
 		t.Fatalf("armar la aplicación: %v", err)
 	}
-	env.store, env.auth, env.e, env.metricas = app.Store, app.Auth, app.Router, app.Metricas
+	env.store, env.auth, env.e, env.metricas, env.app = app.Store, app.Auth, app.Router, app.Metricas, app
 	t.Cleanup(func() { app.Close() })
 }
 
 // reiniciar simula un reinicio del proceso sobre el mismo archivo.
 func (env *entorno) reiniciar() {
 	env.t.Helper()
-	if err := env.store.Close(); err != nil {
+	if err := env.app.Close(); err != nil {
 		env.t.Fatal(err)
 	}
 	env.arrancar()

@@ -37,6 +37,8 @@ type Metricas struct {
 	duracion   *prometheus.HistogramVec
 	fallos     *prometheus.CounterVec
 	bloqueos   prometheus.Counter
+	// entregas cuenta los intentos de webhooks (ver ObservarWebhooks).
+	entregas *prometheus.CounterVec
 }
 
 var _ models.Observador = (*Metricas)(nil)

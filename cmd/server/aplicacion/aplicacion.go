@@ -19,6 +19,7 @@ import (
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
 	"solicitud-transporte/models/store"
+	"solicitud-transporte/models/webhooks"
 )
 
 // Aplicacion es el servicio armado. Close libera la base.
@@ -32,11 +33,15 @@ type Aplicacion struct {
 	// Metricas es el registro de Prometheus de esta instancia, o nil si
 	// METRICS_ADDR está vacío. cmd/server lo sirve en METRICS_ADDR.
 	Metricas *metricas.Metricas
+	// Webhooks entrega los eventos a los webhooks (§11.2); su ciclo de
+	// fondo corre hasta Close, salvo SinEntregaDeFondo.
+	Webhooks *webhooks.Servicio
 	// PasswordGenerada es la contraseña de API_USER generada en este
 	// arranque, o vacía: el único secreto que el proceso muestra, una vez.
 	PasswordGenerada string
 
 	log *slog.Logger
+	now func() time.Time
 }
 
 // AbrirStore abre la base descrita por cfg (y aplica las migraciones). Es
@@ -54,7 +59,18 @@ type Opcion func(*opciones)
 
 type opciones struct {
 	cupoEnBase bool
+	// sinFondo y plazoWebhooks: ver SinEntregaDeFondo y ConPlazoWebhooks.
+	sinFondo      bool
+	plazoWebhooks time.Duration
 }
+
+// SinEntregaDeFondo no arranca el ciclo de entrega de webhooks: la prueba
+// lo mueve a mano con Webhooks.UnaPasada, al ritmo de su reloj.
+func SinEntregaDeFondo() Opcion { return func(o *opciones) { o.sinFondo = true } }
+
+// ConPlazoWebhooks cambia los 10 s que un intento de entrega espera al
+// receptor (las pruebas de un receptor lento no esperan 10 s).
+func ConPlazoWebhooks(d time.Duration) Opcion { return func(o *opciones) { o.plazoWebhooks = d } }
 
 // ConCupoEnBase lleva el presupuesto por IP de /auth/* en la base también
 // con SQLite, como con PostgreSQL. Es para las pruebas: con SQLite hay un
@@ -128,9 +144,39 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 	if restaurada {
 		log.Warn("no quedaba ningún administrador activo: API_USER vuelve a ser administrador activo", slog.String("usuario", cfg.APIUser))
 	}
+	wh, err := servicioWebhooks(cfg, st, reloj, log, version, met, o)
+	if err != nil {
+		return nil, err
+	}
 	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version,
-		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o)})
-	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, PasswordGenerada: generada, log: log}, nil
+		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o), Webhooks: wh})
+	if !o.sinFondo {
+		// Un evento confirmado en esta instancia despierta la entrega al
+		// momento; los de otras instancias llegan con el sondeo.
+		st.AlPublicar(wh.Despertar)
+		wh.Arrancar()
+	}
+	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, Webhooks: wh,
+		PasswordGenerada: generada, log: log, now: reloj}, nil
+}
+
+// servicioWebhooks arma la entrega de webhooks: los secretos se sellan con
+// MFA_ENCRYPTION_KEY, como los TOTP.
+func servicioWebhooks(cfg *config.Config, st *store.Store, reloj func() time.Time, log *slog.Logger, version string,
+	met *metricas.Metricas, o opciones) (*webhooks.Servicio, error) {
+	cifrado, err := models.NuevoCifradoWebhooks(config.ClaveMFA(cfg.MFAEncryptionKey))
+	if err != nil {
+		return nil, err
+	}
+	var obs webhooks.Observador // nil (y no un *Metricas nil) sin métricas
+	if met != nil {
+		met.ObservarWebhooks(st)
+		obs = met
+	}
+	return webhooks.New(webhooks.Opciones{
+		Almacen: st, Cifrado: cifrado, Now: reloj, Ubicacion: cfg.Ubicacion, PermitirRedPrivada: cfg.WebhookPermitirRedPrivada,
+		Plazo: o.plazoWebhooks, Observador: obs, Log: log, UserAgent: "solicitud-transporte-webhooks/" + version,
+	}), nil
 }
 
 // cupoAuth elige dónde vive el presupuesto por IP de /auth/* (API.md §4.8):
@@ -145,7 +191,7 @@ func cupoAuth(cfg *config.Config, st *store.Store, reloj func() time.Time, o opc
 }
 
 // Mantener borra cada intervalo la lista negra y las sesiones vencidas y
-// pone al día las estadísticas de la base, hasta que ctx termine.
+// el registro de entregas de webhooks de más de 30 días, y pone al día las estadísticas de la base, hasta que ctx termine.
 func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 	t := time.NewTicker(intervalo)
 	defer t.Stop()
@@ -154,6 +200,11 @@ func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 			a.log.Warn("purga fallida", slog.String("error", err.Error()))
 		} else if n > 0 {
 			a.log.Info("purga", slog.Int64("filas", n))
+		}
+		if n, err := a.Store.PurgarEntregasWebhook(ctx, a.now().Add(-RetencionEntregas)); err != nil && ctx.Err() == nil {
+			a.log.Warn("purga de entregas de webhooks fallida", slog.String("error", err.Error()))
+		} else if n > 0 {
+			a.log.Info("purga de entregas de webhooks", slog.Int64("filas", n))
 		}
 		if err := a.Store.Optimizar(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("optimización fallida", slog.String("error", err.Error()))
@@ -166,5 +217,13 @@ func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 	}
 }
 
-// Close cierra la base.
-func (a *Aplicacion) Close() error { return a.Store.Close() }
+// RetencionEntregas es cuánto se guarda el registro de intentos de los
+// webhooks.
+const RetencionEntregas = 30 * 24 * time.Hour
+
+// Close detiene la entrega de webhooks (esperando los intentos en curso,
+// como mucho su plazo) y cierra la base.
+func (a *Aplicacion) Close() error {
+	a.Webhooks.Detener()
+	return a.Store.Close()
+}
