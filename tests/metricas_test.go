@@ -175,6 +175,8 @@ func TestMetricas(t *testing.T) {
 				ok = strings.Contains("credenciales mfa bloqueada inactiva", v)
 			case "pool":
 				ok = v == "escritura" || v == "lectura" || v == "principal"
+			case "resultado":
+				ok = v == "entregada" || v == "reintento" || v == "fallida"
 			}
 			if !ok {
 				t.Errorf("%s: etiqueta %s=%q fuera de su conjunto", s.nombre, k, v)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -527,5 +528,28 @@ func TestWebhooksBorrarYDesactivar(t *testing.T) {
 	antes := len(rec.todos())
 	if n := env.pasada(t); n != 0 || len(rec.todos()) != antes {
 		t.Fatalf("tras reactivar: %d intentos", n)
+	}
+}
+
+// TestWebhooksMetricas (§10): los envíos pendientes y los intentos por
+// resultado se ven en /metrics.
+func TestWebhooksMetricas(t *testing.T) {
+	t.Parallel()
+	env := entornoWebhooks(t, func(c *configT) { c.MetricsAddr = "127.0.0.1:0" })
+	admin := env.loginAdmin().AccessToken
+	rec := nuevoReceptor(t, func(_ int, w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) })
+	env.crearWebhook(t, admin, rec.URL, "solicitud.creada")
+	env.crearSolicitud(t, env.loginComo("sol", models.RolSolicitante).AccessToken, env.cuerpoSolicitud(2))
+	env.pasada(t)
+	r := httptest.NewRecorder()
+	env.metricas.Handler().ServeHTTP(r, httptest.NewRequest("GET", "/metrics", nil))
+	for _, linea := range []string{
+		"solicitud_transporte_webhooks_envios_pendientes 1",
+		`solicitud_transporte_webhooks_entregas_total{resultado="reintento"} 1`,
+		`solicitud_transporte_webhooks_entregas_total{resultado="entregada"} 0`,
+	} {
+		if !strings.Contains(r.Body.String(), linea+"\n") {
+			t.Fatalf("falta %q en /metrics", linea)
+		}
 	}
 }
