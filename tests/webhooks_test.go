@@ -535,7 +535,7 @@ func TestWebhooksBorrarYDesactivar(t *testing.T) {
 // resultado se ven en /metrics.
 func TestWebhooksMetricas(t *testing.T) {
 	t.Parallel()
-	env := entornoWebhooks(t, func(c *configT) { c.MetricsAddr = "127.0.0.1:0" })
+	env := entornoWebhooks(t, func(c *configT) { c.MetricsAddr = "127.0.0.1:9090" })
 	admin := env.loginAdmin().AccessToken
 	rec := nuevoReceptor(t, func(_ int, w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) })
 	env.crearWebhook(t, admin, rec.URL, "solicitud.creada")
