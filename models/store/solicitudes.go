@@ -36,30 +36,31 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 		if err := s.historiar(tx, sol.ID, nil, models.EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
 			return err
 		}
-		out, err = cargarSolicitud(tx, sol.ID)
-		return err
+		// Sin releerla: lo escrito es la fila entera (sin vehículo ni
+		// motorista todavía) y el solicitante es el actor.
+		sol.Solicitante = models.Usuario{ID: actor.ID, Username: actor.Username}
+		out = sol
+		return nil
 	})
 	return out, err
 }
 
-// siguienteCodigoSolicitud toma el siguiente número del año dentro de tx: el UPDATE
-// de la fila del contador serializa a los escritores (SQL portable: también
-// bloquea la fila en PostgreSQL).
+// siguienteCodigoSolicitud toma el siguiente número del año dentro de tx,
+// en una sola sentencia: el INSERT … ON CONFLICT DO UPDATE crea la fila del
+// año o la incrementa, y bloquea la fila hasta el fin de la transacción, así
+// serializa a los escritores también en PostgreSQL (SQLite ≥ 3.35 por
+// RETURNING).
 func (s *Store) siguienteCodigoSolicitud(tx *gorm.DB, ahora time.Time) (string, error) {
 	anio := ahora.In(s.loc).Year()
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorSolicitudes{Anio: anio}).Error; err != nil {
+	var numero int
+	if err := tx.Raw(sqlSiguienteCodigo, anio).Row().Scan(&numero); err != nil {
 		return "", err
 	}
-	if err := tx.Model(&models.ContadorSolicitudes{}).Where("anio = ?", anio).
-		Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
-		return "", err
-	}
-	var c models.ContadorSolicitudes
-	if err := tx.Take(&c, "anio = ?", anio).Error; err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("ST-%d-%06d", anio, c.Numero), nil
+	return fmt.Sprintf("ST-%d-%06d", anio, numero), nil
 }
+
+const sqlSiguienteCodigo = `INSERT INTO contadores_codigo (anio, numero) VALUES (?, 1)
+	ON CONFLICT (anio) DO UPDATE SET numero = contadores_codigo.numero + 1 RETURNING numero`
 
 // historiar añade una entrada al historial dentro de tx.
 func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
