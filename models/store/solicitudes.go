@@ -70,21 +70,6 @@ func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues mo
 	}).Error
 }
 
-// conRelaciones carga lo que el DTO muestra de solicitante, vehículo y
-// motorista (de los usuarios, solo id y username).
-func conRelaciones(db *gorm.DB) *gorm.DB {
-	soloNombre := func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }
-	return db.Preload("Solicitante", soloNombre).Preload("Motorista", soloNombre).Preload("Vehiculo")
-}
-
-func cargarSolicitud(db *gorm.DB, id uint) (*models.Solicitud, error) {
-	var sol models.Solicitud
-	if err := conRelaciones(db).Take(&sol, id).Error; err != nil {
-		return nil, err
-	}
-	return &sol, nil
-}
-
 func errSolicitudNoEncontrada() error {
 	return models.Errorf(models.CodigoNoEncontrado, "La solicitud no existe.")
 }
@@ -417,19 +402,6 @@ func ocupado(db *gorm.DB, columna string, id, excepto uint, inicio, fin time.Tim
 var ordenes = map[string]string{
 	"fechaSalida": "fecha_salida ASC, id ASC", "-fechaSalida": "fecha_salida DESC, id DESC",
 	"creadoEn": "creado_en ASC, id ASC", "-creadoEn": "creado_en DESC, id DESC",
-}
-
-// ListarSolicitudes devuelve una página de las solicitudes que el actor
-// puede ver (§5) y que cumplen f, con el total.
-func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f models.FiltroSolicitudes) (*models.Resultado[models.Solicitud], error) {
-	db, fin := s.leer(ctx)
-	defer fin()
-	q, orden := filtrarSolicitudes(db, actor, &f)
-	pagina := conRelaciones
-	if indice := s.indiceLista(actor, f); indice != "" {
-		pagina = func(db *gorm.DB) *gorm.DB { return conRelaciones(db.Table("`solicitudes` INDEXED BY " + indice)) }
-	}
-	return paginar[models.Solicitud](q, f.Pagina, orden, pagina)
 }
 
 // filtrarSolicitudes aplica a db la visibilidad de §5 para el actor y los
