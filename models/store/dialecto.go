@@ -22,6 +22,13 @@ type dialecto struct {
 	// sqlActor es la consulta de ActorDeToken con los placeholders del
 	// motor.
 	sqlActor string
+	// sqlCanje es la lectura de CanjearRefresh; en PostgreSQL bloquea la
+	// fila de la sesión (FOR UPDATE OF s): los canjes de una misma sesión se
+	// esperan uno a otro, así el que llega segundo ve el refresh_actual que
+	// dejó el primero (la gracia lo compara); sin él, el segundo leería la
+	// sesión de antes y tomaría un canje en gracia por una reutilización. En
+	// SQLite ya los serializa el único escritor.
+	sqlCanje string
 	// unEscritor: las escrituras esperan turno para la única conexión de
 	// escritura (SQLite, conEscritor). Si no, van por el pool, con
 	// reintentos (PostgreSQL, escribirPool).
@@ -39,8 +46,10 @@ type dialecto struct {
 }
 
 var (
-	sqliteDialecto   = dialecto{nombre: "sqlite", sqlActor: sqlActor, unEscritor: true, indicarIndices: true}
-	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor), acotarLecturas: true,
+	sqliteDialecto = dialecto{nombre: "sqlite", sqlActor: sqlActor, sqlCanje: sqlCanje,
+		unEscritor: true, indicarIndices: true}
+	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor),
+		sqlCanje: sqlCanje + " FOR UPDATE OF s", acotarLecturas: true,
 		ordenarEventos: "SELECT pg_advisory_xact_lock(" + claveOrdenEventos + ")"}
 )
 

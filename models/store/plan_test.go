@@ -144,7 +144,7 @@ func TestPlanListaVariosEstados(t *testing.T) {
 		args []any
 	}
 	var paginas []consulta
-	if err := s.r.Callback().Query().After("gorm:query").Register("prueba:captura", func(db *gorm.DB) {
+	if err := s.r.Callback().Row().After("gorm:row").Register("prueba:captura", func(db *gorm.DB) {
 		if db.Statement.Table == "solicitudes" || strings.Contains(db.Statement.SQL.String(), "INDEXED BY") {
 			if sql := db.Statement.SQL.String(); strings.Contains(sql, "LIMIT") {
 				paginas = append(paginas, consulta{sql, db.Statement.Vars})

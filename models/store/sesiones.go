@@ -194,23 +194,18 @@ func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti str
 	ahora := s.now()
 	err := s.escribir(ctx, func(tx *gorm.DB) error {
 		u, ses := &c.Usuario, &c.Sesion
-		var revocado int64
-		if err := tx.Model(&models.TokenRevocado{}).Where("clave IN ?", []string{models.ClaveJTI(jti), models.ClaveSesion(sid)}).Count(&revocado).Error; err != nil {
-			return err
+		revocado, err := s.leerCanje(tx, usuarioID, sid, jti, u, ses)
+		if errors.Is(err, gorm.ErrRecordNotFound) && ses.ID == "" {
+			// Sin sesión: la lista negra decide entre revocado e inválido,
+			// en el orden de siempre (solo en este camino de error).
+			if revocado, err = revocadoCanje(tx, sid, jti); err == nil && !revocado {
+				return models.ErrTokenInvalido(gorm.ErrRecordNotFound)
+			}
 		}
-		if revocado > 0 {
+		if revocado {
 			return models.ErrTokenRevocado("El refresh token fue revocado. Inicie sesión nuevamente.")
 		}
-		// FOR UPDATE: los canjes de una misma sesión se esperan uno a otro,
-		// así el que llega segundo ve el refresh_actual que dejó el primero
-		// (la gracia lo compara). En PostgreSQL, sin él, el segundo leería la
-		// sesión de antes y tomaría un canje en gracia por una reutilización;
-		// en SQLite ya los serializa el único escritor.
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("id = ? AND usuario_id = ?", sid, usuarioID).Take(ses).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return models.ErrTokenInvalido(err)
-			}
+		if err != nil {
 			return err
 		}
 		if ses.RevocadaEn != nil {
@@ -219,8 +214,8 @@ func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti str
 		if !ses.ExpiraEn.After(ahora) {
 			return models.ErrSesionMaxima()
 		}
-		if err := tx.Take(u, usuarioID).Error; err != nil {
-			return err
+		if u.ID == 0 {
+			return gorm.ErrRecordNotFound
 		}
 		if !u.Activo {
 			return models.ErrTokenRevocado("La cuenta está desactivada. Contacte al administrador.")
@@ -264,6 +259,45 @@ func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti str
 		return nil, err
 	}
 	return &c, nil
+}
+
+// sqlCanje lee en una sola sentencia lo que un canje comprueba antes de
+// gastar el token: si el jti o la sesión están en la lista negra, la sesión
+// y lo que el canje necesita de su usuario (id, nombre, correo, rol,
+// activo: lo que emitirPar y la respuesta usan). Sin fila, la sesión no
+// existe (o no es de ese usuario).
+const sqlCanje = `SELECT EXISTS (SELECT 1 FROM tokens_revocados r WHERE r.clave IN (?, ?)),
+	s.id, s.usuario_id, s.creada_en, s.ultimo_uso, s.expira_en, COALESCE(s.ip, ''), COALESCE(s.user_agent, ''), s.refresh_actual, s.revocada_en,
+	u.id, u.username, u.email, u.rol, u.activo
+	FROM sesiones s LEFT JOIN usuarios u ON u.id = s.usuario_id
+	WHERE s.id = ? AND s.usuario_id = ?`
+
+// leerCanje ejecuta sqlCanje (del dialecto) en tx y rellena u y ses.
+// Devuelve gorm.ErrRecordNotFound si no hay sesión; u.ID queda en cero si
+// su usuario no existe.
+func (s *Store) leerCanje(tx *gorm.DB, usuarioID uint, sid, jti string, u *models.Usuario, ses *models.Sesion) (bool, error) {
+	var revocado bool
+	var uid *uint
+	var username, rol *string
+	var activo *bool
+	err := tx.Raw(s.dl.sqlCanje, models.ClaveJTI(jti), models.ClaveSesion(sid), sid, usuarioID).Row().Scan(&revocado,
+		&ses.ID, &ses.UsuarioID, &ses.CreadaEn, &ses.UltimoUso, &ses.ExpiraEn, &ses.IP, &ses.UserAgent, &ses.RefreshActual, &ses.RevocadaEn,
+		&uid, &username, &u.Email, &rol, &activo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, gorm.ErrRecordNotFound
+	}
+	if err != nil || uid == nil {
+		return revocado, err
+	}
+	u.ID, u.Username, u.Rol, u.Activo = *uid, *username, models.Rol(*rol), *activo
+	return revocado, nil
+}
+
+// revocadoCanje dice si el jti o la sesión están en la lista negra.
+func revocadoCanje(tx *gorm.DB, sid, jti string) (bool, error) {
+	var n int64
+	err := tx.Model(&models.TokenRevocado{}).Where("clave IN ?", []string{models.ClaveJTI(jti), models.ClaveSesion(sid)}).Count(&n).Error
+	return n > 0, err
 }
 
 // RevocarSesionesUsuario cierra todas las sesiones vivas de una cuenta (sus

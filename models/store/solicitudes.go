@@ -39,8 +39,11 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 		if err := s.anunciar(tx, models.NuevoEvento(models.EventoCreada, sol, actor, ahora)); err != nil {
 			return err
 		}
-		out, err = cargarSolicitud(tx, sol.ID)
-		return err
+		// Sin releerla: lo escrito es la fila entera (sin vehículo ni
+		// motorista todavía) y el solicitante es el actor.
+		sol.Solicitante = models.Usuario{ID: actor.ID, Username: actor.Username}
+		out = sol
+		return nil
 	})
 	if err == nil {
 		s.publicado()
@@ -48,24 +51,22 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 	return out, err
 }
 
-// siguienteCodigoSolicitud toma el siguiente número del año dentro de tx: el UPDATE
-// de la fila del contador serializa a los escritores (SQL portable: también
-// bloquea la fila en PostgreSQL).
+// siguienteCodigoSolicitud toma el siguiente número del año dentro de tx,
+// en una sola sentencia: el INSERT … ON CONFLICT DO UPDATE crea la fila del
+// año o la incrementa, y bloquea la fila hasta el fin de la transacción, así
+// serializa a los escritores también en PostgreSQL (SQLite ≥ 3.35 por
+// RETURNING).
 func (s *Store) siguienteCodigoSolicitud(tx *gorm.DB, ahora time.Time) (string, error) {
 	anio := ahora.In(s.loc).Year()
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&models.ContadorSolicitudes{Anio: anio}).Error; err != nil {
+	var numero int
+	if err := tx.Raw(sqlSiguienteCodigo, anio).Row().Scan(&numero); err != nil {
 		return "", err
 	}
-	if err := tx.Model(&models.ContadorSolicitudes{}).Where("anio = ?", anio).
-		Update("numero", gorm.Expr("numero + 1")).Error; err != nil {
-		return "", err
-	}
-	var c models.ContadorSolicitudes
-	if err := tx.Take(&c, "anio = ?", anio).Error; err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("ST-%d-%06d", anio, c.Numero), nil
+	return fmt.Sprintf("ST-%d-%06d", anio, numero), nil
 }
+
+const sqlSiguienteCodigo = `INSERT INTO contadores_codigo (anio, numero) VALUES (?, 1)
+	ON CONFLICT (anio) DO UPDATE SET numero = contadores_codigo.numero + 1 RETURNING numero`
 
 // historiar añade una entrada al historial dentro de tx.
 func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
@@ -73,21 +74,6 @@ func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues mo
 		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
 		Comentario: models.Recortar(comentario, 1000), Fecha: models.AlSegundo(s.now()),
 	}).Error
-}
-
-// conRelaciones carga lo que el DTO muestra de solicitante, vehículo y
-// motorista (de los usuarios, solo id y username).
-func conRelaciones(db *gorm.DB) *gorm.DB {
-	soloNombre := func(db *gorm.DB) *gorm.DB { return db.Select("id", "username") }
-	return db.Preload("Solicitante", soloNombre).Preload("Motorista", soloNombre).Preload("Vehiculo")
-}
-
-func cargarSolicitud(db *gorm.DB, id uint) (*models.Solicitud, error) {
-	var sol models.Solicitud
-	if err := conRelaciones(db).Take(&sol, id).Error; err != nil {
-		return nil, err
-	}
-	return &sol, nil
 }
 
 func errSolicitudNoEncontrada() error {
@@ -435,19 +421,6 @@ func ocupado(db *gorm.DB, columna string, id, excepto uint, inicio, fin time.Tim
 var ordenes = map[string]string{
 	"fechaSalida": "fecha_salida ASC, id ASC", "-fechaSalida": "fecha_salida DESC, id DESC",
 	"creadoEn": "creado_en ASC, id ASC", "-creadoEn": "creado_en DESC, id DESC",
-}
-
-// ListarSolicitudes devuelve una página de las solicitudes que el actor
-// puede ver (§5) y que cumplen f, con el total.
-func (s *Store) ListarSolicitudes(ctx context.Context, actor *models.Actor, f models.FiltroSolicitudes) (*models.Resultado[models.Solicitud], error) {
-	db, fin := s.leer(ctx)
-	defer fin()
-	q, orden := filtrarSolicitudes(db, actor, &f)
-	pagina := conRelaciones
-	if indice := s.indiceLista(actor, f); indice != "" {
-		pagina = func(db *gorm.DB) *gorm.DB { return conRelaciones(db.Table("`solicitudes` INDEXED BY " + indice)) }
-	}
-	return paginar[models.Solicitud](q, f.Pagina, orden, pagina)
 }
 
 // filtrarSolicitudes aplica a db la visibilidad de §5 para el actor y los

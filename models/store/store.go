@@ -45,6 +45,9 @@ type OpcionesStore struct {
 	// Flujo es la máquina de estados con lo que la configuración relaja
 	// (PERMITIR_AUTOAPROBACION); el valor cero es la regla estricta.
 	Flujo models.Flujo
+	// envolverConexion, solo para las pruebas, envuelve cada conexión de
+	// SQLite de las peticiones (para contar sentencias).
+	envolverConexion func(driver.Conn) driver.Conn
 }
 
 // Store es el acceso a la base de datos.
@@ -72,6 +75,11 @@ type Store struct {
 	publicar atomic.Pointer[func()]
 	// esquema es la versión de las migraciones alcanzada en Open.
 	esquema int64
+	// sentencias son las preparadas del escritor de SQLite (ver
+	// transaccionEscritor); nil en PostgreSQL.
+	sentencias *sentenciasEscritor
+	// ckpt hace los checkpoints del WAL de SQLite; nil en PostgreSQL.
+	ckpt *checkpointer
 	// consultaActor es la consulta de cada petición autenticada, preparada
 	// una vez en el dialecto de la base (ver sqlActor).
 	consultaActor *sql.Stmt
@@ -105,6 +113,9 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 	case "", "sqlite":
 		s.dl = sqliteDialecto
 		s.w, s.r, s.esquema, err = abrirSQLite(ctx, o)
+		if err == nil {
+			err = s.iniciarEscritorSQLite(o)
+		}
 	case "postgres":
 		s.dl = postgresDialecto
 		s.w, s.esquema, err = abrirPostgres(ctx, o)
@@ -144,13 +155,10 @@ func abrirSQLite(ctx context.Context, o OpcionesStore) (w, r *gorm.DB, esquema i
 			return nil, nil, 0, fmt.Errorf("no se pudo crear la carpeta de datos %s: %w", dir, err)
 		}
 	}
-	// WAL deja leer mientras se escribe; busy_timeout espera en vez de fallar;
-	// _txlock=immediate toma el bloqueo de escritura al empezar la transacción,
-	// así nunca falla al subir de lector a escritor a mitad de camino.
-	// busy_timeout es DB_TIMEOUT: lo que un escritor espera el bloqueo que
-	// tiene otro proceso, medido por SQLite y no por un contexto (ver
-	// conEscritor).
-	base := fmt.Sprintf("%s?_foreign_keys=on&_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL", o.DSN, o.Plazo.Milliseconds())
+	// _txlock=immediate toma el bloqueo de escritura al empezar la
+	// transacción, así nunca falla al subir de lector a escritor a mitad de
+	// camino.
+	base := dsnSQLite(o)
 	cfg := func() *gorm.Config {
 		c := configGorm(o)
 		c.PrepareStmt = true
@@ -159,7 +167,7 @@ func abrirSQLite(ctx context.Context, o OpcionesStore) (w, r *gorm.DB, esquema i
 		c.PrepareStmtMaxSize = 256
 		return c
 	}
-	w, err = gorm.Open(sqlite.Open(base+"&_txlock=immediate"), cfg())
+	w, err = gorm.Open(sqlite.New(sqlite.Config{Conn: sql.OpenDB(nuevoConectorSQLite(base+"&_txlock=immediate", o.envolverConexion))}), cfg())
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("abrir base de datos: %w", err)
 	}
@@ -182,7 +190,7 @@ func abrirSQLite(ctx context.Context, o OpcionesStore) (w, r *gorm.DB, esquema i
 		return nil, nil, 0, fmt.Errorf("optimizar base de datos: %w", err)
 	}
 
-	r, err = gorm.Open(sqlite.Open(base+"&_query_only=1"), cfg())
+	r, err = gorm.Open(sqlite.New(sqlite.Config{Conn: sql.OpenDB(nuevoConectorSQLite(base+"&_query_only=1", o.envolverConexion))}), cfg())
 	if err != nil {
 		wdb.Close()
 		return nil, nil, 0, fmt.Errorf("abrir base de datos: %w", err)
@@ -196,6 +204,27 @@ func abrirSQLite(ctx context.Context, o OpcionesStore) (w, r *gorm.DB, esquema i
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
 	return w, r, esquema, nil
+}
+
+// iniciarEscritorSQLite prepara lo que el escritor de SQLite reutiliza
+// entre transacciones y arranca el checkpointer.
+func (s *Store) iniciarEscritorSQLite(o OpcionesStore) error {
+	wdb, err := s.w.DB()
+	if err != nil {
+		return err
+	}
+	s.sentencias = nuevasSentencias(wdb)
+	s.ckpt = iniciarCheckpointer(dsnSQLite(o), s.sentencias)
+	return nil
+}
+
+// dsnSQLite es el DSN común a las conexiones de SQLite.
+//
+// WAL deja leer mientras se escribe; busy_timeout espera en vez de fallar.
+// busy_timeout es DB_TIMEOUT: lo que un escritor espera el bloqueo que tiene
+// otro proceso, medido por SQLite y no por un contexto (ver conEscritor).
+func dsnSQLite(o OpcionesStore) string {
+	return fmt.Sprintf("%s?_foreign_keys=on&_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL", o.DSN, o.Plazo.Milliseconds())
 }
 
 // EscritoresDescartados cuenta las conexiones de escritura que se cerraron
@@ -254,6 +283,12 @@ const sqlActor = `SELECT u.id, u.username, u.rol, u.activo,
 // Close cierra las conexiones.
 func (s *Store) Close() error {
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.cerrar())
+	}
+	if s.sentencias != nil {
+		s.sentencias.cerrar()
+	}
 	if s.consultaActor != nil {
 		errs = append(errs, s.consultaActor.Close())
 	}
@@ -293,7 +328,7 @@ func (s *Store) escribir(ctx context.Context, fn func(tx *gorm.DB) error) error 
 	if !s.dl.unEscritor {
 		return s.escribirPool(ctx, fn)
 	}
-	return s.conEscritor(ctx, func(w *gorm.DB) error { return w.Transaction(fn) })
+	return s.conEscritor(ctx, func(w *gorm.DB) error { return s.transaccionEscritor(w, fn) })
 }
 
 // conEscritor da a fn la conexión de escritura, en turno.
