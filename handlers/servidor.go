@@ -15,6 +15,7 @@ import (
 	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/eventos"
 	"solicitud-transporte/models/store"
 )
 
@@ -33,6 +34,10 @@ type Deps struct {
 	// Cupo es el presupuesto por IP de /auth/* (en memoria o en la base:
 	// lo elige la raíz de composición); nil lo lleva en memoria.
 	Cupo middleware.Cupo
+	// Eventos es la central que alimenta GET /eventos; LatidoEventos, cada
+	// cuánto va un comentario por un flujo sin eventos (0: 15 s).
+	Eventos       *eventos.Central
+	LatidoEventos time.Duration
 }
 
 // API agrupa los manejadores y lo que necesitan.
@@ -48,6 +53,9 @@ type API struct {
 	cookieSegura bool
 	// proxies son las redes de TRUSTED_PROXIES (urlBase).
 	proxies []*net.IPNet
+	// eventos y latidoEventos: ver Deps.
+	eventos       *eventos.Central
+	latidoEventos time.Duration
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -57,7 +65,11 @@ func NewServer(d Deps) *echo.Echo {
 		d.Now = time.Now
 	}
 	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version, now: d.Now,
-		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies)}
+		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies),
+		eventos: d.Eventos, latidoEventos: d.LatidoEventos}
+	if a.latidoEventos <= 0 {
+		a.latidoEventos = 15 * time.Second
+	}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -114,6 +126,7 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarMFA(e, auth)
 	a.registrarAgenda(e, auth)
 	a.registrarCalendario(e, auth)
+	a.registrarEventos(e, auth)
 	registrarDocs(e)
 	return e
 }

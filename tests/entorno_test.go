@@ -100,6 +100,9 @@ type entorno struct {
 	metricas *metricas.Metricas
 	// opciones son las de aplicacion.Nueva, también al reiniciar.
 	opciones []aplicacion.Opcion
+	// app es la aplicación armada (reiniciar la cierra entera: la central
+	// de eventos deja de leer la base antes de cerrarla).
+	app *aplicacion.Aplicacion
 }
 
 // nuevoEntorno arma el entorno; ajustar puede cambiar la configuración.
@@ -145,14 +148,14 @@ func (env *entorno) arrancar() {
 	if err != nil {
 		t.Fatalf("armar la aplicación: %v", err)
 	}
-	env.store, env.auth, env.e, env.metricas = app.Store, app.Auth, app.Router, app.Metricas
+	env.store, env.auth, env.e, env.metricas, env.app = app.Store, app.Auth, app.Router, app.Metricas, app
 	t.Cleanup(func() { app.Close() })
 }
 
 // reiniciar simula un reinicio del proceso sobre el mismo archivo.
 func (env *entorno) reiniciar() {
 	env.t.Helper()
-	if err := env.store.Close(); err != nil {
+	if err := env.app.Close(); err != nil {
 		env.t.Fatal(err)
 	}
 	env.arrancar()

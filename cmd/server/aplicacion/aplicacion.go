@@ -18,6 +18,7 @@ import (
 	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/eventos"
 	"solicitud-transporte/models/store"
 )
 
@@ -35,8 +36,12 @@ type Aplicacion struct {
 	// PasswordGenerada es la contraseña de API_USER generada en este
 	// arranque, o vacía: el único secreto que el proceso muestra, una vez.
 	PasswordGenerada string
+	// Eventos es la central de eventos de esta instancia (GET /eventos);
+	// Close la detiene.
+	Eventos *eventos.Central
 
-	log *slog.Logger
+	log   *slog.Logger
+	reloj func() time.Time
 }
 
 // AbrirStore abre la base descrita por cfg (y aplica las migraciones). Es
@@ -54,7 +59,18 @@ type Opcion func(*opciones)
 
 type opciones struct {
 	cupoEnBase bool
+	eventos    OpcionesEventos
 }
+
+// OpcionesEventos son los plazos de GET /eventos; los ceros toman los de
+// producción (sondeo 500 ms, revisión 1 s, latido 15 s).
+type OpcionesEventos struct {
+	Sondeo, Revision, Latido time.Duration
+}
+
+// ConEventos fija los plazos de la central de eventos y del latido. Es para
+// las pruebas (un latido de 15 s alarga cada prueba que lo espera).
+func ConEventos(e OpcionesEventos) Opcion { return func(o *opciones) { o.eventos = e } }
 
 // ConCupoEnBase lleva el presupuesto por IP de /auth/* en la base también
 // con SQLite, como con PostgreSQL. Es para las pruebas: con SQLite hay un
@@ -128,9 +144,18 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 	if restaurada {
 		log.Warn("no quedaba ningún administrador activo: API_USER vuelve a ser administrador activo", slog.String("usuario", cfg.APIUser))
 	}
+	central := eventos.New(st, eventos.Opciones{Sondeo: o.eventos.Sondeo, Revision: o.eventos.Revision, Now: reloj, Log: log})
+	if met != nil {
+		met.ObservarEventos(central)
+	}
 	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version,
-		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o)})
-	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, PasswordGenerada: generada, log: log}, nil
+		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o), Eventos: central, LatidoEventos: o.eventos.Latido})
+	// Las confirmaciones de esta instancia despiertan a la central al
+	// momento; las de otras llegan por su sondeo.
+	st.AlPublicar(central.Despertar)
+	central.Start(ctx)
+	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, PasswordGenerada: generada,
+		Eventos: central, log: log, reloj: reloj}, nil
 }
 
 // cupoAuth elige dónde vive el presupuesto por IP de /auth/* (API.md §4.8):
@@ -144,8 +169,9 @@ func cupoAuth(cfg *config.Config, st *store.Store, reloj func() time.Time, o opc
 	return middleware.NewLimitador(cfg.RateLimitAuthPerMinute, reloj)
 }
 
-// Mantener borra cada intervalo la lista negra y las sesiones vencidas y
-// pone al día las estadísticas de la base, hasta que ctx termine.
+// Mantener borra cada intervalo la lista negra y las sesiones vencidas y los
+// eventos más viejos que EVENTOS_RETENCION_DIAS, y pone al día las
+// estadísticas de la base, hasta que ctx termine.
 func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 	t := time.NewTicker(intervalo)
 	defer t.Stop()
@@ -154,6 +180,11 @@ func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 			a.log.Warn("purga fallida", slog.String("error", err.Error()))
 		} else if n > 0 {
 			a.log.Info("purga", slog.Int64("filas", n))
+		}
+		if n, err := a.Store.PurgarEventos(ctx, a.reloj().Add(-a.Config.RetencionEventos())); err != nil && ctx.Err() == nil {
+			a.log.Warn("purga de eventos fallida", slog.String("error", err.Error()))
+		} else if n > 0 {
+			a.log.Info("purga de eventos", slog.Int64("filas", n))
 		}
 		if err := a.Store.Optimizar(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("optimización fallida", slog.String("error", err.Error()))
@@ -166,5 +197,9 @@ func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 	}
 }
 
-// Close cierra la base.
-func (a *Aplicacion) Close() error { return a.Store.Close() }
+// Close detiene la central de eventos (y cierra sus flujos) y cierra la
+// base, en ese orden: la central ya no la lee.
+func (a *Aplicacion) Close() error {
+	a.Eventos.Stop()
+	return a.Store.Close()
+}
