@@ -63,9 +63,11 @@ type opciones struct {
 }
 
 // OpcionesEventos son los plazos de GET /eventos; los ceros toman los de
-// producción (sondeo 500 ms, revisión 1 s, latido 15 s).
+// producción (sondeo 500 ms, revisión 1 s, latido 15 s, anillo de 4096
+// eventos).
 type OpcionesEventos struct {
 	Sondeo, Revision, Latido time.Duration
+	Anillo                   int
 }
 
 // ConEventos fija los plazos de la central de eventos y del latido. Es para
@@ -144,7 +146,8 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 	if restaurada {
 		log.Warn("no quedaba ningún administrador activo: API_USER vuelve a ser administrador activo", slog.String("usuario", cfg.APIUser))
 	}
-	central := eventos.New(st, eventos.Opciones{Sondeo: o.eventos.Sondeo, Revision: o.eventos.Revision, Now: reloj, Log: log})
+	central := eventos.New(st, eventos.Opciones{Sondeo: o.eventos.Sondeo, Revision: o.eventos.Revision, Anillo: o.eventos.Anillo,
+		Now: reloj, Log: log})
 	if met != nil {
 		met.ObservarEventos(central)
 	}
