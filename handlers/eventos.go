@@ -77,11 +77,9 @@ func (a *API) flujoEventos(c echo.Context) error {
 	}
 	defer sub.Cancelar()
 
-	// WriteTimeout y ReadTimeout del http.Server cortarían un flujo largo
-	// (el de lectura cancela el contexto de la petición): este flujo pone
-	// su propio plazo a cada escritura y ninguno a la lectura.
+	// El WriteTimeout del http.Server (60 s en cmd/server) cortaría el
+	// flujo: cada escritura pone su propio plazo (enviar).
 	rc := http.NewResponseController(c.Response())
-	_ = rc.SetReadDeadline(time.Time{})
 	f := &escritorSSE{c: c, rc: rc, loc: a.loc}
 	c.Response().WriteHeader(http.StatusOK)
 	if inicio.Reinicio {
