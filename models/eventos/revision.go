@@ -21,6 +21,7 @@ func (c *Central) revisarSuscriptores(ctx context.Context) {
 	ids := make([]uint, 0, len(c.subs))
 	claves := make([]string, 0, 2*len(c.subs))
 	vistos := map[uint]bool{}
+	claveVista := map[string]bool{}
 	for s := range c.subs {
 		if !ahora.Before(s.actor.TokenExpira) {
 			s.terminar(FinTokenExpirado)
@@ -31,7 +32,12 @@ func (c *Central) revisarSuscriptores(ctx context.Context) {
 			vistos[s.actor.ID] = true
 			ids = append(ids, s.actor.ID)
 		}
-		claves = append(claves, models.ClaveJTI(s.actor.JTI), models.ClaveSesion(s.actor.SesionID))
+		for _, k := range []string{models.ClaveJTI(s.actor.JTI), models.ClaveSesion(s.actor.SesionID)} {
+			if !claveVista[k] {
+				claveVista[k] = true
+				claves = append(claves, k)
+			}
+		}
 	}
 	c.mu.Unlock()
 	if len(ids) == 0 {
