@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -186,4 +187,27 @@ func (f *escritorSSE) enviar() error {
 		}
 	}
 	return f.rc.Flush()
+}
+
+// revisarSuscriptoresTras pide a la central que relea ya el estado de sus
+// suscriptores tras cada escritura con éxito en /auth/ o /usuarios/ (logout,
+// revocación de sesiones, cambio de rol, desactivación, contraseña): el flujo
+// de una sesión revocada en esta instancia se cierra enseguida, sin esperar
+// a la revisión periódica (que es la que cubre a las demás instancias).
+func (a *API) revisarSuscriptoresTras() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			err := next(c)
+			r := c.Request()
+			switch r.Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+				return err
+			}
+			if err == nil && c.Response().Status < 400 && a.eventos != nil &&
+				(strings.HasPrefix(r.URL.Path, "/auth/") || strings.HasPrefix(r.URL.Path, "/usuarios/")) {
+				a.eventos.Revisar()
+			}
+			return err
+		}
+	}
 }

@@ -113,7 +113,8 @@ func NewServer(d Deps) *echo.Echo {
 	e.Use(middleware.SinCache("/auth/"),
 		middleware.LimitarPrefijo("/auth/", d.Cupo),
 		limiteCuerpo(d.Config.BodyLimitBytes),
-		middleware.Formato())
+		middleware.Formato(),
+		a.revisarSuscriptoresTras())
 
 	auth := autenticarYLimitar(middleware.Autenticar(d.Auth), d.Config.RateLimitWritesPerMinute, d.Now)
 	a.registrarSalud(e)

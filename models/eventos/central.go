@@ -1,22 +1,3 @@
-// Package eventos es la central de eventos de una instancia: lee la bandeja
-// de salida (models.Evento) y la reparte a los suscriptores de GET /eventos
-// (API.md §11.1).
-//
-// Una sola goroutine por instancia sondea la tabla (así llegan los eventos
-// confirmados por otras instancias) y se despierta al momento con cada
-// confirmación local (Despertar). Los eventos recientes quedan en un anillo
-// acotado en memoria; un suscriptor que se quedó atrás del anillo lee del
-// store. Avisar a los suscriptores es cerrar un canal y poner otro: 500
-// suscriptores despiertan sin 500 envíos.
-//
-// La visibilidad se decide por evento y por suscriptor al entregar: antes de
-// repartir, y cada segundo aunque no haya eventos, la central relee en lote
-// el rol y si está activo cada usuario suscrito y si su token o su sesión
-// están en la lista negra; a quien ya no puede seguir le cierra la
-// suscripción.
-//
-// Importa solo la biblioteca estándar y models; habla con el store por la
-// interfaz Fuente.
 package eventos
 
 import (
@@ -80,6 +61,9 @@ type Central struct {
 	aviso  chan struct{}
 	subs   map[*Suscripcion]struct{}
 	parada bool
+	// iniciada: base y ultimo ya se leyeron de la base (solo la goroutine
+	// de la central lo cambia).
+	iniciada bool
 }
 
 // New crea la central sobre f; no lee nada hasta Start.
@@ -103,17 +87,32 @@ func New(f Fuente, o Opciones) *Central {
 		hecho: make(chan struct{}), aviso: make(chan struct{}), subs: map[*Suscripcion]struct{}{}}
 }
 
-// Start lee hasta dónde llega la bandeja y arranca la goroutine que la
-// sondea. Si la base no responde, empieza igual desde lo que haya cuando
-// responda (los suscriptores nuevos parten de Marcas, no de la central).
+// Start arranca la goroutine que sondea la bandeja.
 func (c *Central) Start(ctx context.Context) {
 	ctx, c.parar = context.WithCancel(context.WithoutCancel(ctx))
-	if m, err := c.f.Marcas(ctx); err == nil {
-		c.base, c.ultimo = m.Ultimo, m.Ultimo
-	} else {
-		c.log.Warn("central de eventos: no se pudo leer la bandeja al arrancar", slog.String("error", err.Error()))
-	}
+	c.iniciar(ctx)
 	go c.correr(ctx)
+}
+
+// iniciar lee hasta dónde llega la bandeja la primera vez que la base
+// responde: la central reparte lo que se confirme después (quien quiera lo
+// anterior lo pide con Last-Event-ID y lo lee del store). Así no carga en
+// memoria la bandeja entera.
+func (c *Central) iniciar(ctx context.Context) bool {
+	if c.iniciada {
+		return true
+	}
+	m, err := c.f.Marcas(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.log.Warn("central de eventos: no se pudo leer la bandeja", slog.String("error", err.Error()))
+		}
+		return false
+	}
+	c.mu.Lock()
+	c.base, c.ultimo, c.iniciada = m.Ultimo, m.Ultimo, true
+	c.mu.Unlock()
+	return true
 }
 
 // Stop detiene la goroutine y termina todas las suscripciones (sus flujos
@@ -180,39 +179,48 @@ func (c *Central) correr(ctx context.Context) {
 	}
 }
 
-// sondear lee lo nuevo de la bandeja y, si hay algo, revisa a los
-// suscriptores (la visibilidad es la del momento de la entrega) y les avisa.
+// sondear lee lo nuevo de la bandeja, de a un lote, y lo reparte. Antes
+// del primer reparto revisa a los suscriptores: la visibilidad es la del
+// momento de la entrega.
 func (c *Central) sondear(ctx context.Context) {
-	c.mu.Lock()
-	desde := c.ultimo
-	c.mu.Unlock()
-	var nuevos []models.Evento
+	if !c.iniciar(ctx) {
+		return
+	}
+	revisados := false
 	for {
-		evs, err := c.f.EventosDesde(ctx, desde, lote)
+		// Solo esta goroutine cambia c.ultimo: leerlo aquí no necesita c.mu.
+		evs, err := c.f.EventosDesde(ctx, c.ultimo, lote)
 		if err != nil {
 			if ctx.Err() == nil {
 				c.log.Warn("central de eventos: no se pudo leer la bandeja", slog.String("error", err.Error()))
 			}
-			break
+			return
 		}
-		nuevos = append(nuevos, evs...)
+		if len(evs) == 0 {
+			return
+		}
+		if !revisados {
+			c.revisarSuscriptores(ctx)
+			revisados = true
+		}
+		c.publicar(evs)
 		if len(evs) < lote {
-			break
+			return
 		}
-		desde = evs[len(evs)-1].ID
 	}
-	if len(nuevos) == 0 {
-		return
-	}
-	c.revisarSuscriptores(ctx)
+}
+
+// publicar añade evs (en orden, posteriores a c.ultimo) al anillo y
+// despierta a todos los suscriptores cerrando el canal de aviso.
+func (c *Central) publicar(evs []models.Evento) {
 	c.mu.Lock()
-	c.anillo = append(c.anillo, nuevos...)
+	c.anillo = append(c.anillo, evs...)
 	if exceso := len(c.anillo) - c.o.Anillo; exceso > 0 {
 		// Lo que sale del anillo sube la base: quien vaya detrás lee del store.
 		c.base = c.anillo[exceso-1].ID
 		c.anillo = append(c.anillo[:0:0], c.anillo[exceso:]...)
 	}
-	c.ultimo = nuevos[len(nuevos)-1].ID
+	c.ultimo = evs[len(evs)-1].ID
 	viejo := c.aviso
 	c.aviso = make(chan struct{})
 	c.mu.Unlock()

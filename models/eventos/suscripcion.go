@@ -2,6 +2,7 @@ package eventos
 
 import (
 	"context"
+	"sort"
 
 	"solicitud-transporte/models"
 )
@@ -125,8 +126,11 @@ func (s *Suscripcion) Pendientes(ctx context.Context) (evs []models.Evento, mas 
 		return nil, false, nil
 	}
 	if s.ultimo >= c.base {
-		for i := range c.anillo {
-			if e := &c.anillo[i]; e.ID > s.ultimo && models.PuedeVerEvento(&actor, e) {
+		// El anillo está en orden de id: se salta lo ya visto sin recorrerlo
+		// (con 500 suscriptores, cada evento no cuesta 500 recorridos).
+		desde := sort.Search(len(c.anillo), func(i int) bool { return c.anillo[i].ID > s.ultimo })
+		for i := desde; i < len(c.anillo); i++ {
+			if e := &c.anillo[i]; models.PuedeVerEvento(&actor, e) {
 				evs = append(evs, *e)
 			}
 		}
