@@ -1,23 +1,36 @@
 package tests
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"solicitud-transporte/config"
 	"solicitud-transporte/models"
 )
 
 // TestEventosSSELatido: un flujo sin eventos recibe un comentario cada
-// latido (15 s en producción), que los proxies no cierran.
+// latido (15 s en producción), que los proxies no cierran; la métrica de
+// suscriptores lo cuenta mientras está abierto. HEAD responde las cabeceras
+// sin abrir un flujo.
 func TestEventosSSELatido(t *testing.T) {
 	t.Parallel()
-	env := nuevoEntornoCon(t, opcionesEventosPrueba(100*time.Millisecond))
-	fl := abrirFlujo(t, env.servidorHTTP(nil), env.loginAdmin().AccessToken, "")
+	env := nuevoEntornoCon(t, opcionesEventosPrueba(100*time.Millisecond), func(c *config.Config) { c.MetricsAddr = "127.0.0.1:9090" })
+	token := env.loginAdmin().AccessToken
+	r := env.hacer(peticion{metodo: "HEAD", ruta: "/eventos", token: token})
+	if r.status != 200 || len(r.cuerpo) != 0 || r.header.Get("Content-Type") != "text/event-stream; charset=utf-8" {
+		t.Fatalf("HEAD: %q %v", r.cuerpo, r.header)
+	}
+	fl := abrirFlujo(t, env.servidorHTTP(nil), token, "")
+	if v := valorDe(env.series(), "solicitud_transporte_eventos_suscriptores"); v != 1 {
+		t.Fatalf("eventos_suscriptores = %v, want 1", v)
+	}
 	for range 2 {
 		select {
 		case m := <-fl.mensajes:
@@ -46,6 +59,41 @@ func TestEventosSSETokenExpirado(t *testing.T) {
 	ms := fl.esperarFin(plazoEvento)
 	if len(ms) != 1 || ms[0].evento != "token_expirado" || ms[0].id != "" {
 		t.Fatalf("mensajes = %+v, want solo token_expirado", ms)
+	}
+}
+
+// TestEventosSSEPurgaPorRetencion: Mantener borra los eventos más viejos
+// que EVENTOS_RETENCION_DIAS; quien vuelve con uno de ellos recibe reinicio.
+func TestEventosSSEPurgaPorRetencion(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntornoCon(t, opcionesEventosPrueba(0))
+	f := env.nuevaFlota("m")
+	vieja := env.crearSolicitud(t, f.solicitante, env.cuerpoSolicitud(2))
+	env.reloj.Avanzar(8 * 24 * time.Hour) // los tokens de antes ya vencieron
+	nueva := env.crearSolicitud(t, env.login("solicitante_m", passPrueba).AccessToken, env.cuerpoSolicitud(3))
+	ctx, parar := context.WithCancel(context.Background())
+	defer parar()
+	go env.app.Mantener(ctx, time.Hour)
+	limite := time.Now().Add(plazoEvento)
+	for {
+		m, err := env.store.Marcas(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.PurgadoHasta > 0 {
+			if m.PurgadoHasta >= m.Ultimo {
+				t.Fatalf("se purgó también el evento reciente: %+v", m)
+			}
+			fl := abrirFlujo(t, env.servidorHTTP(nil), env.loginAdmin().AccessToken, strconv.FormatUint(m.PurgadoHasta-1, 10))
+			if msg := fl.siguiente(plazoEvento); msg.evento != "reinicio" {
+				t.Fatalf("primer mensaje = %+v, want reinicio (la solicitud %d quedó purgada, la %d no)", msg, vieja.ID, nueva.ID)
+			}
+			return
+		}
+		if time.Now().After(limite) {
+			t.Fatal("Mantener no purgó los eventos viejos")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

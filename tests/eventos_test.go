@@ -61,7 +61,7 @@ func TestEventosSSEVisibilidad(t *testing.T) {
 	flujoApro := abrirFlujo(t, base, aprobador, "")
 
 	// Del solicitante de la flota, asignada al motorista y finalizada.
-	s := env.llevarA(t, f, f.solicitante, 2, "finalizada")
+	env.llevarA(t, f, f.solicitante, 2, "finalizada")
 	// Una que el motorista no lleva.
 	ajena := env.crearSolicitud(t, f.solicitante, env.cuerpoSolicitud(3))
 	// Las marcas: una de cada suscriptor, la última que debe recibir.
@@ -94,7 +94,6 @@ func TestEventosSSEVisibilidad(t *testing.T) {
 	if n != 5+1+1 { // las cinco de s, ajena y propia
 		t.Fatalf("el aprobador recibió %d eventos antes de la marca, want 7", n)
 	}
-	_ = s
 }
 
 // TestEventosSSECambioDeRol: un aprobador suscrito al que un admin baja a
