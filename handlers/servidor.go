@@ -100,9 +100,11 @@ func NewServer(d Deps) *echo.Echo {
 	e.Use(echomw.SecureWithConfig(echomw.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "no-referrer"}))
 	if len(d.Config.CORSAllowedOrigins) > 0 {
 		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{
-			AllowOrigins:  d.Config.CORSAllowedOrigins,
-			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID, cabeceraCSRF},
+			AllowOrigins: d.Config.CORSAllowedOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+			// Last-Event-ID: un frontend de otro origen reconecta GET /eventos
+			// con fetch (EventSource no envía Authorization).
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID, cabeceraCSRF, "Last-Event-ID"},
 			ExposeHeaders: []string{echo.HeaderXRequestID, "X-RateLimit-Limit", "X-RateLimit-Remaining", echo.HeaderRetryAfter},
 			// Credenciales (la cookie st_refresh, §4.9) solo para orígenes
 			// listados, a los que Echo responde con el origen mismo; nunca

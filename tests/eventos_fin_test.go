@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -239,5 +240,20 @@ func TestEventosSSESinFugas(t *testing.T) {
 			t.Fatalf("tras cerrar: %d suscriptores y %d goroutines (antes %d)", n, g, base)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestEventosSSECORS: un frontend de otro origen listado puede reconectar
+// con fetch enviando Authorization y Last-Event-ID.
+func TestEventosSSECORS(t *testing.T) {
+	t.Parallel()
+	const app = "https://app.ejemplo.org"
+	env := nuevoEntorno(t, func(c *configT) { c.CORSAllowedOrigins = []string{app} })
+	r := env.hacer(peticion{metodo: "OPTIONS", ruta: "/eventos", headers: map[string]string{
+		"Origin": app, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization,last-event-id"}})
+	permitidas := strings.ToLower(r.header.Get("Access-Control-Allow-Headers"))
+	if r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Origin") != app ||
+		!strings.Contains(permitidas, "authorization") || !strings.Contains(permitidas, "last-event-id") {
+		t.Fatalf("preflight de GET /eventos: %d %v", r.status, r.header)
 	}
 }
