@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"solicitud-transporte/cmd/server/aplicacion"
 	"solicitud-transporte/config"
 	"solicitud-transporte/models"
 )
@@ -255,5 +256,19 @@ func TestEventosSSECORS(t *testing.T) {
 	if r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Origin") != app ||
 		!strings.Contains(permitidas, "authorization") || !strings.Contains(permitidas, "last-event-id") {
 		t.Fatalf("preflight de GET /eventos: %d %v", r.status, r.header)
+	}
+}
+
+// TestEventosSSERevocacionEnEstaInstancia: un logout en la misma instancia
+// cierra el flujo sin esperar a la revisión periódica (aquí de un minuto):
+// la escritura en /auth/ la pide al momento.
+func TestEventosSSERevocacionEnEstaInstancia(t *testing.T) {
+	t.Parallel()
+	env := nuevoEntornoCon(t, []aplicacion.Opcion{aplicacion.ConEventos(aplicacion.OpcionesEventos{Revision: time.Minute})})
+	s := env.loginComo("rev_local", models.RolSolicitante)
+	fl := abrirFlujo(t, env.servidorHTTP(nil), s.AccessToken, "")
+	env.hacer(peticion{metodo: "POST", ruta: "/auth/logout", token: s.AccessToken, cuerpo: map[string]string{}}).esperar(t, 200, "")
+	if ms := fl.esperarFin(plazoEvento); len(ms) != 1 || ms[0].evento != "sesion_revocada" {
+		t.Fatalf("mensajes = %+v, want sesion_revocada", ms)
 	}
 }
