@@ -15,6 +15,7 @@ import (
 	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/eventos"
 	"solicitud-transporte/models/store"
 	"solicitud-transporte/models/webhooks"
 )
@@ -36,6 +37,10 @@ type Deps struct {
 	Cupo middleware.Cupo
 	// Webhooks registra webhooks y entrega sus eventos (§11.2).
 	Webhooks *webhooks.Servicio
+	// Eventos es la central que alimenta GET /eventos; LatidoEventos, cada
+	// cuánto va un comentario por un flujo sin eventos (0: 15 s).
+	Eventos       *eventos.Central
+	LatidoEventos time.Duration
 }
 
 // API agrupa los manejadores y lo que necesitan.
@@ -53,6 +58,9 @@ type API struct {
 	proxies []*net.IPNet
 	// webhooks es el servicio de §11.2.
 	webhooks *webhooks.Servicio
+	// eventos y latidoEventos: ver Deps.
+	eventos       *eventos.Central
+	latidoEventos time.Duration
 }
 
 // NewServer arma el servidor Echo completo: middleware, rutas y el manejador
@@ -62,7 +70,11 @@ func NewServer(d Deps) *echo.Echo {
 		d.Now = time.Now
 	}
 	a := &API{store: d.Store, auth: d.Auth, mfa: d.MFA, log: d.Log, loc: d.Config.Ubicacion, version: d.Version, now: d.Now,
-		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies), webhooks: d.Webhooks}
+		cookieSegura: d.Config.CookieSegura(), proxies: redesConfiables(d.Config.TrustedProxies),
+		eventos: d.Eventos, latidoEventos: d.LatidoEventos, webhooks: d.Webhooks}
+	if a.latidoEventos <= 0 {
+		a.latidoEventos = 15 * time.Second
+	}
 	if a.loc == nil {
 		a.loc = time.UTC
 	}
@@ -93,9 +105,11 @@ func NewServer(d Deps) *echo.Echo {
 	e.Use(echomw.SecureWithConfig(echomw.SecureConfig{ContentTypeNosniff: "nosniff", XFrameOptions: "DENY", ReferrerPolicy: "no-referrer"}))
 	if len(d.Config.CORSAllowedOrigins) > 0 {
 		e.Use(echomw.CORSWithConfig(echomw.CORSConfig{
-			AllowOrigins:  d.Config.CORSAllowedOrigins,
-			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
-			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID, cabeceraCSRF},
+			AllowOrigins: d.Config.CORSAllowedOrigins,
+			AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions},
+			// Last-Event-ID: un frontend de otro origen reconecta GET /eventos
+			// con fetch (EventSource no envía Authorization).
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, echo.HeaderXRequestID, cabeceraCSRF, "Last-Event-ID"},
 			ExposeHeaders: []string{echo.HeaderXRequestID, "X-RateLimit-Limit", "X-RateLimit-Remaining", echo.HeaderRetryAfter},
 			// Credenciales (la cookie st_refresh, §4.9) solo para orígenes
 			// listados, a los que Echo responde con el origen mismo; nunca
@@ -106,7 +120,8 @@ func NewServer(d Deps) *echo.Echo {
 	e.Use(middleware.SinCache("/auth/"),
 		middleware.LimitarPrefijo("/auth/", d.Cupo),
 		limiteCuerpo(d.Config.BodyLimitBytes),
-		middleware.Formato())
+		middleware.Formato(),
+		a.revisarSuscriptoresTras())
 
 	auth := autenticarYLimitar(middleware.Autenticar(d.Auth), d.Config.RateLimitWritesPerMinute, d.Now)
 	a.registrarSalud(e)
@@ -120,6 +135,7 @@ func NewServer(d Deps) *echo.Echo {
 	a.registrarAgenda(e, auth)
 	a.registrarCalendario(e, auth)
 	a.registrarWebhooks(e, auth)
+	a.registrarEventos(e, auth)
 	registrarDocs(e)
 	return e
 }

@@ -21,6 +21,11 @@
 //     transacción que el cambio; anunciar es escribirlo. Lo reciben los
 //     suscriptores de GET /eventos y los webhooks; entrega: un intento de
 //     enviarlo a un webhook.
+//   - central (eventos.Central): la que reparte los eventos a los flujos de
+//     GET /eventos de una instancia; suscripcion: uno de esos flujos; anillo:
+//     los eventos recientes que la central guarda en memoria; latido: el
+//     comentario que mantiene vivo un flujo sin eventos; reinicio: el aviso de
+//     que lo pedido con Last-Event-ID ya no se puede repetir.
 //   - bloqueo: fallos de login contados por identidad (clave); reservar un
 //     intento lo gasta antes de comprobar la contraseña o el código.
 //   - observador (Observador): quien cuenta los fallos de autenticación y

@@ -98,3 +98,27 @@ func NuevoEvento(tipo TipoEvento, sol *Solicitud, actor *Actor, fecha time.Time)
 	}
 	return e
 }
+
+// MarcasEventos son los límites de la bandeja de salida.
+type MarcasEventos struct {
+	// Ultimo es el id del último evento confirmado (0 si no hay ninguno).
+	Ultimo uint64
+	// PurgadoHasta es el mayor id borrado por retención: un Last-Event-ID
+	// menor ya no se puede repetir.
+	PurgadoHasta uint64
+}
+
+// EstadoUsuario es lo que decide, en cada entrega, si un suscriptor de
+// GET /eventos sigue recibiendo y qué ve: su rol y si está activo ahora.
+type EstadoUsuario struct {
+	Rol    Rol
+	Activo bool
+}
+
+// EstadoSuscriptores es la foto de los suscriptores que la central pide al
+// store antes de repartir: el estado de cada usuario (los que faltan ya no
+// existen) y las claves de la lista negra (ClaveJTI, ClaveSesion) presentes.
+type EstadoSuscriptores struct {
+	Usuarios  map[uint]EstadoUsuario
+	Revocadas map[string]bool
+}

@@ -82,6 +82,12 @@ paso=2
 llamar GET /auth/me "$ACCESO"
 comprobar "me" 200 '(.datos.username | ascii_downcase) == ($usuario | ascii_downcase) or (.datos.email // "" | ascii_downcase) == ($usuario | ascii_downcase)'
 
+# Un flujo de GET /eventos abierto antes de crear la solicitud: el paso 8
+# comprueba que trajo su evento y que se cerró con el logout del paso 6.
+curl -sS -N --max-time 30 -H "Authorization: Bearer $ACCESO" "$BASE_URL/eventos" >"$tmp/eventos" 2>/dev/null &
+EVENTOS_PID=$!
+sleep 1
+
 paso=3
 SALIDA=$(date -u -d '+3 days' +%Y-%m-%dT09:00:00Z)
 MOTIVO="Prueba e2e $$-$(date +%s)"
@@ -90,6 +96,7 @@ llamar POST /solicitud/ "$ACCESO" "$(jq -nc --arg f "$SALIDA" --arg m "$MOTIVO" 
 comprobar "crear solicitud" 201 '.datos.estado == "pendiente" and (.datos.id | type == "number") and (.datos.codigo | test("^ST-"))'
 ID=$(dato .datos.id)
 [ -z "$ID" ] && ID="sin-id"
+CODIGO=$(dato .datos.codigo)
 
 paso=4
 llamar GET "/solicitud/?estado=pendiente&porPagina=100&orden=-creadoEn" "$ACCESO"
@@ -111,6 +118,16 @@ if [ "$STATUS" = "401" ] && [ "$(dato .codigo)" = "TOKEN_REVOCADO" ]; then
   ok "token revocado tras logout"
 else
   falla "token revocado tras logout" "status $STATUS, codigo $(dato .codigo); se esperaba 401 TOKEN_REVOCADO"
+fi
+
+paso=8
+wait "$EVENTOS_PID" || true
+CUERPO=$(head -c 2000 "$tmp/eventos")
+if grep -q '^event: solicitud.creada$' "$tmp/eventos" && grep -qF "\"codigo\":\"$CODIGO\"" "$tmp/eventos" &&
+  grep -q '^event: sesion_revocada$' "$tmp/eventos"; then
+  ok "evento en vivo por GET /eventos y cierre del flujo al cerrar sesión"
+else
+  falla "evento en vivo por GET /eventos" "se esperaba solicitud.creada de $CODIGO y sesion_revocada"
 fi
 
 echo "$pasados passed, $fallidos failed"

@@ -100,7 +100,9 @@ type entorno struct {
 	metricas *metricas.Metricas
 	// opciones son las de aplicacion.Nueva, también al reiniciar.
 	opciones []aplicacion.Opcion
-	// app es la aplicación armada (la entrega de webhooks, Close).
+	// app es la aplicación armada (la entrega de webhooks; reiniciar la
+	// cierra entera: la central de eventos deja de leer la base antes de
+	// cerrarla).
 	app *aplicacion.Aplicacion
 }
 

@@ -85,6 +85,11 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 		IdleTimeout:       120 * time.Second,
 	}
 
+	// Los flujos de GET /eventos no terminan solos: al empezar el apagado la
+	// central los cierra (los clientes vuelven con Last-Event-ID a otra
+	// instancia), así Shutdown no espera su plazo entero por ellos.
+	srv.RegisterOnShutdown(app.Eventos.Stop)
+
 	servidores := []*http.Server{srv}
 	if app.Metricas != nil {
 		// Un oyente propio: las métricas nunca se sirven en el puerto de la API.

@@ -96,12 +96,24 @@ func TestArranqueEnMaquinaNueva(t *testing.T) {
 	}
 	var sobre struct {
 		Exito bool `json:"exito"`
+		Datos struct {
+			AccessToken string `json:"accessToken"`
+		} `json:"datos"`
 	}
 	json.NewDecoder(r.Body).Decode(&sobre)
 	r.Body.Close()
 	if r.StatusCode != 200 || !sobre.Exito {
 		t.Fatalf("login con la contraseña impresa: %d", r.StatusCode)
 	}
+	// Un flujo de GET /eventos abierto no retiene el apagado: la central lo
+	// cierra al empezar Shutdown.
+	req, _ := http.NewRequest("GET", base+"/eventos", nil)
+	req.Header.Set("Authorization", "Bearer "+sobre.Datos.AccessToken)
+	flujo, err := http.DefaultClient.Do(req)
+	if err != nil || flujo.StatusCode != 200 {
+		t.Fatalf("GET /eventos: %v %v", err, flujo)
+	}
+	defer flujo.Body.Close()
 	for _, f := range []string{"solicitud_transporte.db", "jwt_secret"} {
 		if _, err := os.Stat(filepath.Join(dir, "data", f)); err != nil {
 			t.Errorf("falta data/%s: %v", f, err)

@@ -73,14 +73,9 @@ func (s *Store) EventosDesde(ctx context.Context, desde uint64, limite int) ([]m
 	return out, traducir(filas.Err())
 }
 
-// MarcasEventos son los límites de la bandeja de salida.
-type MarcasEventos struct {
-	// Ultimo es el id del último evento confirmado (0 si no hay ninguno).
-	Ultimo uint64
-	// PurgadoHasta es el mayor id borrado por retención: un Last-Event-ID
-	// menor ya no se puede repetir.
-	PurgadoHasta uint64
-}
+// MarcasEventos son los límites de la bandeja de salida (el tipo vive en
+// models, donde lo usa la central de eventos).
+type MarcasEventos = models.MarcasEventos
 
 // Marcas devuelve el último id y hasta dónde se purgó.
 func (s *Store) Marcas(ctx context.Context) (MarcasEventos, error) {

@@ -18,6 +18,7 @@ import (
 	"solicitud-transporte/handlers/metricas"
 	"solicitud-transporte/middleware"
 	"solicitud-transporte/models"
+	"solicitud-transporte/models/eventos"
 	"solicitud-transporte/models/store"
 	"solicitud-transporte/models/webhooks"
 )
@@ -39,9 +40,12 @@ type Aplicacion struct {
 	// PasswordGenerada es la contraseña de API_USER generada en este
 	// arranque, o vacía: el único secreto que el proceso muestra, una vez.
 	PasswordGenerada string
+	// Eventos es la central de eventos de esta instancia (GET /eventos);
+	// Close la detiene.
+	Eventos *eventos.Central
 
-	log *slog.Logger
-	now func() time.Time
+	log   *slog.Logger
+	reloj func() time.Time
 }
 
 // AbrirStore abre la base descrita por cfg (y aplica las migraciones). Es
@@ -62,6 +66,7 @@ type opciones struct {
 	// sinFondo y plazoWebhooks: ver SinEntregaDeFondo y ConPlazoWebhooks.
 	sinFondo      bool
 	plazoWebhooks time.Duration
+	eventos       OpcionesEventos
 }
 
 // SinEntregaDeFondo no arranca el ciclo de entrega de webhooks: la prueba
@@ -71,6 +76,18 @@ func SinEntregaDeFondo() Opcion { return func(o *opciones) { o.sinFondo = true }
 // ConPlazoWebhooks cambia los 10 s que un intento de entrega espera al
 // receptor (las pruebas de un receptor lento no esperan 10 s).
 func ConPlazoWebhooks(d time.Duration) Opcion { return func(o *opciones) { o.plazoWebhooks = d } }
+
+// OpcionesEventos son los plazos de GET /eventos; los ceros toman los de
+// producción (sondeo 500 ms, revisión 1 s, latido 15 s, anillo de 4096
+// eventos).
+type OpcionesEventos struct {
+	Sondeo, Revision, Latido time.Duration
+	Anillo                   int
+}
+
+// ConEventos fija los plazos de la central de eventos y del latido. Es para
+// las pruebas (un latido de 15 s alarga cada prueba que lo espera).
+func ConEventos(e OpcionesEventos) Opcion { return func(o *opciones) { o.eventos = e } }
 
 // ConCupoEnBase lleva el presupuesto por IP de /auth/* en la base también
 // con SQLite, como con PostgreSQL. Es para las pruebas: con SQLite hay un
@@ -148,16 +165,25 @@ func componer(ctx context.Context, cfg *config.Config, st *store.Store, reloj fu
 	if err != nil {
 		return nil, err
 	}
+	central := eventos.New(st, eventos.Opciones{Sondeo: o.eventos.Sondeo, Revision: o.eventos.Revision, Anillo: o.eventos.Anillo,
+		Now: reloj, Log: log})
+	if met != nil {
+		met.ObservarEventos(central)
+	}
 	router := handlers.NewServer(handlers.Deps{Config: cfg, Store: st, Auth: auth, MFA: mfa, Log: log, Now: reloj, Version: version,
-		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o), Webhooks: wh})
+		Metricas: met, Cupo: cupoAuth(cfg, st, reloj, o), Webhooks: wh, Eventos: central, LatidoEventos: o.eventos.Latido})
+	// Un evento confirmado en esta instancia despierta al momento a la
+	// central (GET /eventos) y a la entrega de webhooks; los de otras
+	// instancias llegan por sus sondeos.
+	despertar := central.Despertar
 	if !o.sinFondo {
-		// Un evento confirmado en esta instancia despierta la entrega al
-		// momento; los de otras instancias llegan con el sondeo.
-		st.AlPublicar(wh.Despertar)
+		despertar = func() { central.Despertar(); wh.Despertar() }
 		wh.Arrancar()
 	}
+	st.AlPublicar(despertar)
+	central.Start(ctx)
 	return &Aplicacion{Config: cfg, Store: st, Auth: auth, MFA: mfa, Router: router, Metricas: met, Webhooks: wh,
-		PasswordGenerada: generada, log: log, now: reloj}, nil
+		Eventos: central, PasswordGenerada: generada, log: log, reloj: reloj}, nil
 }
 
 // servicioWebhooks arma la entrega de webhooks: los secretos se sellan con
@@ -190,8 +216,10 @@ func cupoAuth(cfg *config.Config, st *store.Store, reloj func() time.Time, o opc
 	return middleware.NewLimitador(cfg.RateLimitAuthPerMinute, reloj)
 }
 
-// Mantener borra cada intervalo la lista negra y las sesiones vencidas y
-// el registro de entregas de webhooks de más de 30 días, y pone al día las estadísticas de la base, hasta que ctx termine.
+// Mantener borra cada intervalo la lista negra y las sesiones vencidas, los
+// eventos más viejos que EVENTOS_RETENCION_DIAS y el registro de entregas
+// de webhooks de más de 30 días, y pone al día las estadísticas de la base,
+// hasta que ctx termine.
 func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 	t := time.NewTicker(intervalo)
 	defer t.Stop()
@@ -201,7 +229,12 @@ func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 		} else if n > 0 {
 			a.log.Info("purga", slog.Int64("filas", n))
 		}
-		if n, err := a.Store.PurgarEntregasWebhook(ctx, a.now().Add(-RetencionEntregas)); err != nil && ctx.Err() == nil {
+		if n, err := a.Store.PurgarEventos(ctx, a.reloj().Add(-a.Config.RetencionEventos())); err != nil && ctx.Err() == nil {
+			a.log.Warn("purga de eventos fallida", slog.String("error", err.Error()))
+		} else if n > 0 {
+			a.log.Info("purga de eventos", slog.Int64("filas", n))
+		}
+		if n, err := a.Store.PurgarEntregasWebhook(ctx, a.reloj().Add(-RetencionEntregas)); err != nil && ctx.Err() == nil {
 			a.log.Warn("purga de entregas de webhooks fallida", slog.String("error", err.Error()))
 		} else if n > 0 {
 			a.log.Info("purga de entregas de webhooks", slog.Int64("filas", n))
@@ -221,9 +254,11 @@ func (a *Aplicacion) Mantener(ctx context.Context, intervalo time.Duration) {
 // webhooks.
 const RetencionEntregas = 30 * 24 * time.Hour
 
-// Close detiene la entrega de webhooks (esperando los intentos en curso,
-// como mucho su plazo) y cierra la base.
+// Close detiene la central de eventos (y cierra sus flujos) y la entrega de
+// webhooks (esperando los intentos en curso, como mucho su plazo), y luego
+// cierra la base: ninguna de las dos la usa ya.
 func (a *Aplicacion) Close() error {
+	a.Eventos.Stop()
 	a.Webhooks.Detener()
 	return a.Store.Close()
 }
