@@ -173,11 +173,23 @@ func (c *Central) correr(ctx context.Context) {
 			c.revisarSuscriptores(ctx)
 			continue
 		case <-c.despertar:
+			// Bajo carga cada escritura despierta a la central: juntar
+			// las de un momento en una sola lectura ahorra una consulta por
+			// escritura y solo retrasa el reparto en ese momento.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(juntarAvisos):
+			}
 		case <-sondeo.C:
 		}
 		c.sondear(ctx)
 	}
 }
+
+// juntarAvisos es lo que la central espera tras un aviso de escritura local
+// antes de leer la bandeja, para leer de una vez las que llegan juntas.
+const juntarAvisos = 10 * time.Millisecond
 
 // sondear lee lo nuevo de la bandeja, de a un lote, y lo reparte. Antes
 // del primer reparto revisa a los suscriptores: la visibilidad es la del

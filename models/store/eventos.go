@@ -30,7 +30,10 @@ func (s *Store) anunciar(tx *gorm.DB, e *models.Evento) error {
 			return err
 		}
 	}
-	return tx.Create(e).Error
+	// Exec y no Create: sin reflexión de GORM ni RETURNING del id, que
+	// nadie necesita aquí (es la sentencia de cada escritura).
+	return tx.Exec(`INSERT INTO eventos (tipo, fecha, solicitud_id, codigo, estado, version, actor_id, actor_username)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Tipo, e.Fecha.UTC(), e.SolicitudID, e.Codigo, e.Estado, e.Version, e.ActorID, e.ActorUsername).Error
 }
 
 // AlPublicar registra f, que se llama tras confirmar cada escritura que
