@@ -184,6 +184,9 @@ type conectorSQLite struct {
 
 func nuevoConectorSQLite(dsn string, envolver func(driver.Conn) driver.Conn) *conectorSQLite {
 	return &conectorSQLite{dsn: dsn, envolver: envolver, drv: &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		if err := activarQPSG(c); err != nil {
+			return err
+		}
 		for _, p := range pragmasConexion {
 			if _, err := c.Exec(p, nil); err != nil {
 				return err
