@@ -123,11 +123,11 @@ func TestSiempreHayUnAdminActivo(t *testing.T) {
 		cuerpo: map[string]any{"rol": "aprobador"}}).esperar(t, 200, "")
 
 	cambios := []map[string]any{{"rol": "solicitante"}, {"activo": false}}
-	// Al menos 12 rondas, y más (hasta 60) mientras ninguna haya llegado a
+	// Al menos 12 rondas, y más (hasta 300) mientras ninguna haya llegado a
 	// la base a la vez: en una máquina cargada la perdedora puede
 	// autenticarse después de que la ganadora confirmó.
 	conflictos := 0
-	for ronda := 0; ronda < 12 || (conflictos == 0 && ronda < 60); ronda++ {
+	for ronda := 0; ronda < 12 || (conflictos == 0 && ronda < 300); ronda++ {
 		nueva := env.loginComo(fmt.Sprintf("admin.%d", ronda+1), models.RolAdmin)
 		par := []sesionTokens{actual, nueva}
 		r := enParalelo(2, func(i int) *respuesta {
