@@ -124,9 +124,18 @@ func run(ctx context.Context, args []string, salida io.Writer) error {
 		})
 	}
 
+	// El mantenimiento termina antes de que app.Close cierre la base (los
+	// defer corren al revés): se cancela y se espera su vuelta.
 	purgaCtx, pararPurga := context.WithCancel(ctx)
-	defer pararPurga()
-	go app.Mantener(purgaCtx, 10*time.Minute)
+	mantenido := make(chan struct{})
+	go func() {
+		defer close(mantenido)
+		app.Mantener(purgaCtx, 10*time.Minute)
+	}()
+	defer func() {
+		pararPurga()
+		<-mantenido
+	}()
 
 	errc := make(chan error, len(servidores))
 	log.Info("servidor escuchando", slog.String("entorno", cfg.AppEnv), slog.String("version", version), slog.String("direccion", srv.Addr), slog.Int64("esquema", app.Store.Esquema()))

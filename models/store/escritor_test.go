@@ -156,3 +156,47 @@ func TestEscritorNoSeDescartaPorReglas(t *testing.T) {
 		t.Fatalf("conexiones descartadas = %d, want 0", n)
 	}
 }
+
+// TestCloseEsperaLaEscrituraEnCurso: Close llegó mientras la purga periódica
+// escribía (CI, con -race: el mapa de sentencias del escritor se vaciaba
+// bajo sus pies). Close espera el turno del escritor; la escritura en curso
+// termina entera y las que lleguen después fallan con un error, sin carrera.
+func TestCloseEsperaLaEscrituraEnCurso(t *testing.T) {
+	soloSQLite(t, "el escritor único y sus sentencias son de SQLite")
+	o := opcionesPrueba(t, time.Second, nil)
+	s, err := Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dentro, soltar := make(chan struct{}), make(chan struct{})
+	hecho := make(chan error, 1)
+	go func() {
+		hecho <- s.escribir(context.Background(), func(tx *gorm.DB) error {
+			close(dentro)
+			<-soltar
+			// Una sentencia preparada del escritor, después de que Close
+			// empezó: es lo que hacía la purga.
+			return tx.Exec("DELETE FROM tokens_revocados WHERE expira_en <= ?", time.Now()).Error
+		})
+	}()
+	<-dentro
+	cerrado := make(chan error, 1)
+	go func() { cerrado <- s.Close() }()
+	select {
+	case <-cerrado:
+		t.Fatal("Close no esperó la escritura en curso")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(soltar)
+	if err := <-hecho; err != nil {
+		t.Fatalf("la escritura en curso falló: %v", err)
+	}
+	if err := <-cerrado; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := s.escribir(context.Background(), func(tx *gorm.DB) error {
+		return tx.Exec("DELETE FROM tokens_revocados WHERE expira_en <= ?", time.Now()).Error
+	}); err == nil {
+		t.Fatal("una escritura tras Close no devolvió error")
+	}
+}

@@ -280,14 +280,19 @@ const sqlActor = `SELECT u.id, u.username, u.rol, u.activo,
 	EXISTS (SELECT 1 FROM tokens_revocados r WHERE r.clave IN (?, ?)) AS revocado
 	FROM usuarios u WHERE u.id = ?`
 
-// Close cierra las conexiones.
+// Close cierra las conexiones. Con SQLite espera antes el turno del
+// escritor: una escritura en curso (la purga periódica, una petición que el
+// apagado dejó terminar) acaba entera antes de que se cierren sus sentencias,
+// y las que lleguen después fallan sobre una base cerrada.
 func (s *Store) Close() error {
 	var errs []error
 	if s.ckpt != nil {
 		errs = append(errs, s.ckpt.cerrar())
 	}
 	if s.sentencias != nil {
+		s.turno <- struct{}{}
 		s.sentencias.cerrar()
+		<-s.turno
 	}
 	if s.consultaActor != nil {
 		errs = append(errs, s.consultaActor.Close())
