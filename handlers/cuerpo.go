@@ -139,6 +139,16 @@ func decodificarJSON(body io.Reader, dst any) error {
 
 // decodificarBytes aplica las reglas de arriba a b y lo decodifica en dst
 // (un puntero a struct). Solo espacios es un cuerpo vacío: dst no cambia.
+//
+// Una sola pasada por los tokens revisa la estructura y arma el árbol
+// genérico; podar lo recorre. Si la poda no quitó nada, decodificar b
+// directamente da lo mismo que volver a codificar el árbol y decodificarlo
+// (las claves que quedan son distintas y exactas, así que el orden no
+// importa), y es más barato. Si sí quitó algo, si hay un tipo que lee sus
+// propios bytes (json.Unmarshaler que no es opcional) o si la decodificación
+// directa falla, se hace como antes: con varios errores de tipo, cuál se
+// informa depende del orden de las claves, y el de antes es el del árbol
+// vuelto a codificar (claves ordenadas).
 func decodificarBytes(b []byte, dst any) error {
 	if len(bytes.Trim(b, " \t\r\n")) == 0 {
 		return nil
@@ -146,17 +156,16 @@ func decodificarBytes(b []byte, dst any) error {
 	if !utf8.Valid(b) {
 		return errMalFormadaDetalle(nil, "El cuerpo no es texto UTF-8 válido.")
 	}
-	if err := revisarEstructura(b); err != nil {
+	arbol, err := leerArbol(b)
+	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var arbol any
-	if err := dec.Decode(&arbol); err != nil {
-		return errMalFormada(err)
-	}
 	var v models.Validacion
-	arbol = podar(arbol, reflect.TypeOf(dst), "", "", &v, map[string]bool{})
+	rehacer := false
+	arbol = podar(arbol, reflect.TypeOf(dst), "", "", &v, map[string]bool{}, &rehacer)
+	if !rehacer && json.Unmarshal(b, dst) == nil {
+		return v.Err()
+	}
 	limpio, err := json.Marshal(arbol)
 	if err != nil {
 		return errMalFormada(err)
@@ -172,25 +181,36 @@ func errMalFormadaDetalle(causa error, detalle string) *models.Error {
 	return &models.Error{Codigo: models.CodigoSolicitudMalFormada, Detalle: detalle, Err: causa}
 }
 
-// marcoJSON es un objeto abierto mientras se recorre el cuerpo.
+// marcoJSON es un objeto o una lista abiertos mientras se recorre el cuerpo.
 type marcoJSON struct {
-	claves    map[string]bool
-	esperaCla bool // el próximo token es una clave (o el cierre)
+	obj       map[string]any // nil en una lista
+	lista     []any
+	clave     string // la última clave leída del objeto
+	esperaCla bool   // el próximo token es una clave (o el cierre)
 }
 
-// revisarEstructura recorre los tokens de b: JSON bien formado, un solo
-// valor y que sea un objeto, y ninguna clave repetida en un mismo objeto
-// (comparadas ya sin escapes: "m\u006ftivo" es "motivo").
-func revisarEstructura(b []byte) error {
+// leerArbol recorre los tokens de b: JSON bien formado, un solo valor y que
+// sea un objeto, y ninguna clave repetida en un mismo objeto (comparadas ya
+// sin escapes: "m\u006ftivo" es "motivo"). De paso arma el valor como lo
+// daría json.Decoder.Decode en un any con UseNumber.
+func leerArbol(b []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	var pila []*marcoJSON // nil = una lista
+	var pila []*marcoJSON
+	var raiz any
 	completos := 0
-	terminar := func() {
-		if n := len(pila); n == 0 {
+	// terminar pone un valor ya completo en su contenedor.
+	terminar := func(v any) {
+		n := len(pila)
+		switch {
+		case n == 0:
+			raiz = v
 			completos++
-		} else if pila[n-1] != nil {
+		case pila[n-1].obj != nil:
+			pila[n-1].obj[pila[n-1].clave] = v
 			pila[n-1].esperaCla = true
+		default:
+			pila[n-1].lista = append(pila[n-1].lista, v)
 		}
 	}
 	for {
@@ -199,44 +219,51 @@ func revisarEstructura(b []byte) error {
 			break
 		}
 		if err != nil {
-			return errMalFormada(err)
+			return nil, errMalFormada(err)
 		}
 		if completos > 0 {
-			return errMalFormada(errors.New("datos después del objeto JSON"))
+			return nil, errMalFormada(errors.New("datos después del objeto JSON"))
 		}
 		if len(pila) == 0 && tok != json.Delim('{') {
-			return errMalFormadaDetalle(nil, "El cuerpo debe ser un objeto JSON.")
+			return nil, errMalFormadaDetalle(nil, "El cuerpo debe ser un objeto JSON.")
 		}
-		if n := len(pila); n > 0 && pila[n-1] != nil && pila[n-1].esperaCla {
+		if n := len(pila); n > 0 && pila[n-1].esperaCla {
 			if tok == json.Delim('}') {
+				m := pila[n-1].obj
 				pila = pila[:n-1]
-				terminar()
+				terminar(m)
 				continue
 			}
 			clave, _ := tok.(string)
-			if pila[n-1].claves[clave] {
-				return errMalFormadaDetalle(nil, "La clave "+strconvQuote(clave)+" aparece más de una vez en el mismo objeto.")
+			if _, ok := pila[n-1].obj[clave]; ok {
+				return nil, errMalFormadaDetalle(nil, "La clave "+strconvQuote(clave)+" aparece más de una vez en el mismo objeto.")
 			}
-			pila[n-1].claves[clave] = true
+			// La clave queda reservada ya: así se ve repetida aunque su
+			// valor aún no esté.
+			pila[n-1].obj[clave] = nil
+			pila[n-1].clave = clave
 			pila[n-1].esperaCla = false
 			continue
 		}
 		switch tok {
 		case json.Delim('{'):
-			pila = append(pila, &marcoJSON{claves: map[string]bool{}, esperaCla: true})
+			pila = append(pila, &marcoJSON{obj: map[string]any{}, esperaCla: true})
 		case json.Delim('['):
-			pila = append(pila, nil)
+			// Vacía y no nil: Decode da [] y json.Marshal escribe [] (nil
+			// sería null).
+			pila = append(pila, &marcoJSON{lista: []any{}})
 		case json.Delim(']'):
+			l := pila[len(pila)-1].lista
 			pila = pila[:len(pila)-1]
-			terminar()
+			terminar(l)
 		default:
-			terminar()
+			terminar(tok)
 		}
 	}
 	if len(pila) > 0 || completos == 0 {
-		return errMalFormada(io.ErrUnexpectedEOF)
+		return nil, errMalFormada(io.ErrUnexpectedEOF)
 	}
-	return nil
+	return raiz, nil
 }
 
 // strconvQuote cita una clave para el detalle, recortada.
@@ -259,8 +286,13 @@ var (
 // queda. ruta es el nombre del campo para los errores ("licencia.numero"; un
 // elemento de lista se nombra como la lista) y clave la última clave, que
 // dice si es texto libre. t nil no poda (any, mapas de tipo desconocido).
-func podar(v any, t reflect.Type, ruta, clave string, val *models.Validacion, vistos map[string]bool) any {
+// Pone *rehacer en true si quitó alguna clave o si t lee sus propios bytes
+// (json.Unmarshaler): entonces hay que decodificar el árbol podado.
+func podar(v any, t reflect.Type, ruta, clave string, val *models.Validacion, vistos map[string]bool, rehacer *bool) any {
 	t = tipoBase(t)
+	if t != nil && reflect.PointerTo(t).Implements(tipoUnmarshaler) {
+		*rehacer = true
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		var campos map[string]reflect.Type
@@ -278,6 +310,7 @@ func podar(v any, t reflect.Type, ruta, clave string, val *models.Validacion, vi
 				var ok bool
 				if ht, ok = campos[k]; !ok {
 					delete(x, k)
+					*rehacer = true
 					continue
 				}
 			}
@@ -285,7 +318,7 @@ func podar(v any, t reflect.Type, ruta, clave string, val *models.Validacion, vi
 			if ruta != "" {
 				sub = ruta + "." + k
 			}
-			x[k] = podar(hijo, ht, sub, k, val, vistos)
+			x[k] = podar(hijo, ht, sub, k, val, vistos, rehacer)
 		}
 	case []any:
 		var et reflect.Type
@@ -293,7 +326,7 @@ func podar(v any, t reflect.Type, ruta, clave string, val *models.Validacion, vi
 			et = t.Elem()
 		}
 		for i := range x {
-			x[i] = podar(x[i], et, ruta, clave, val, vistos)
+			x[i] = podar(x[i], et, ruta, clave, val, vistos, rehacer)
 		}
 	case string:
 		if !vistos[ruta] && revisarTexto(val, ruta, clave, x) {

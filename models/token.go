@@ -1,13 +1,11 @@
 package models
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -50,6 +48,12 @@ type Tokens struct {
 	metodo jwt.SigningMethod
 	parser *jwt.Parser
 	now    func() time.Time
+	// llave devuelve el secreto ya convertido a any: con un cierre nuevo
+	// en cada Verificar, cierre y conversión reservaban memoria.
+	llave jwt.Keyfunc
+	// cabecera es la cabecera JOSE ya codificada en base64url: es la misma
+	// en todos los tokens de un algoritmo.
+	cabecera string
 }
 
 // NewTokens crea el servicio de tokens; now es el reloj.
@@ -68,10 +72,17 @@ func NewTokens(cfg ConfigTokens, now func() time.Time) (*Tokens, error) {
 	if len(cfg.Secreto) == 0 {
 		return nil, errors.New("secreto JWT vacío")
 	}
+	cabecera, err := cabeceraJOSE(m)
+	if err != nil {
+		return nil, err
+	}
+	var secreto any = cfg.Secreto
 	return &Tokens{
-		cfg:    cfg,
-		metodo: m,
-		now:    now,
+		cfg:      cfg,
+		metodo:   m,
+		now:      now,
+		llave:    func(*jwt.Token) (any, error) { return secreto, nil },
+		cabecera: cabecera,
 		// El algoritmo queda fijado: un token con otro alg (o "none") no pasa.
 		parser: jwt.NewParser(
 			jwt.WithValidMethods([]string{m.Alg()}),
@@ -105,76 +116,46 @@ func (t *Tokens) EmitirMFA(u *Usuario, jti string, emitido, expira time.Time) (s
 	return t.emitir(Claims{Rol: u.Rol, Typ: TokenMFA, Cv: u.CredencialesVersion}, u.ID, jti, emitido, expira)
 }
 
-func (t *Tokens) emitir(c Claims, sub uint, jti string, emitido, expira time.Time) (string, error) {
-	c.RegisteredClaims = jwt.RegisteredClaims{
-		Subject:   fmt.Sprint(sub),
-		ID:        jti,
-		Issuer:    t.cfg.Emisor,
-		Audience:  jwt.ClaimStrings{t.cfg.Audiencia},
-		IssuedAt:  jwt.NewNumericDate(emitido.Truncate(time.Second)),
-		NotBefore: jwt.NewNumericDate(emitido.Truncate(time.Second)),
-		ExpiresAt: jwt.NewNumericDate(expira.Truncate(time.Second)),
-	}
-	s, err := jwt.NewWithClaims(t.metodo, c).SignedString(t.cfg.Secreto)
-	if err != nil {
-		return "", ErrorInterno(err)
-	}
-	return s, nil
-}
-
 // Verificar comprueba firma, algoritmo, iss, aud, exp, nbf, iat (los tres
 // obligatorios y numéricos), typ y que no haya cabecera crit.
 // Devuelve TOKEN_EXPIRADO solo si lo único que falla es exp; cualquier otra
 // falla es TOKEN_INVALIDO. Si el token expiró, también devuelve sus claims
 // (ya verificados en firma), para que quien llama distinga el fin de sesión.
 func (t *Tokens) Verificar(raw string, tipo TipoToken) (*Claims, error) {
-	var c Claims
-	tok, err := t.parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.cfg.Secreto, nil })
+	cl := new(claimsLeidos)
+	tok, err := t.parser.ParseWithClaims(raw, cl, t.llave)
+	c := &cl.Claims
 	firmaOK := err == nil || errors.Is(err, jwt.ErrTokenInvalidClaims)
 	if !firmaOK || c.Typ != tipo || c.ID == "" || c.Subject == "" {
 		return nil, ErrTokenInvalido(err)
 	}
-	if errForma := formaEstricta(tok, raw); errForma != nil {
+	if errForma := formaEstricta(tok, cl); errForma != nil {
 		return nil, ErrTokenInvalido(errForma)
 	}
 	if err != nil {
 		if soloExpirado(err) {
-			return &c, &Error{Codigo: CodigoTokenExpirado, Detalle: detalleExpirado(tipo), Err: err}
+			return c, &Error{Codigo: CodigoTokenExpirado, Detalle: detalleExpirado(tipo), Err: err}
 		}
 		return nil, ErrTokenInvalido(err)
 	}
-	return &c, nil
+	return c, nil
 }
 
 // formaEstricta aplica lo que golang-jwt deja pasar (API.md §12): exp, iat
 // y nbf son obligatorios y números JSON (la biblioteca acepta "exp": "123"
 // como fecha y no exige iat ni nbf), y una cabecera crit es inválida: no
 // entendemos ninguna extensión, así que ninguna puede ser crítica (RFC 7515
-// §4.1.11). Se llama con la firma ya comprobada.
-func formaEstricta(tok *jwt.Token, raw string) error {
+// §4.1.11). Se llama con la firma ya comprobada; lo de las fechas lo anotó
+// claimsLeidos al decodificar la carga.
+func formaEstricta(tok *jwt.Token, cl *claimsLeidos) error {
 	if tok == nil {
 		return errors.New("token sin analizar")
 	}
 	if _, ok := tok.Header["crit"]; ok {
 		return errors.New("cabecera crit no admitida")
 	}
-	partes := strings.Split(raw, ".")
-	if len(partes) != 3 {
-		return errors.New("el token no tiene tres partes")
-	}
-	carga, err := base64.RawURLEncoding.DecodeString(partes[1])
-	if err != nil {
-		return err
-	}
-	var claims map[string]json.RawMessage
-	if err := json.Unmarshal(carga, &claims); err != nil {
-		return err
-	}
-	for _, k := range []string{"exp", "iat", "nbf"} {
-		v := bytes.TrimSpace(claims[k])
-		if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
-			return fmt.Errorf("el claim %s falta o no es un número", k)
-		}
+	if cl.noNumerico != "" {
+		return fmt.Errorf("el claim %s falta o no es un número", cl.noNumerico)
 	}
 	return nil
 }
@@ -207,11 +188,15 @@ func detalleExpirado(tipo TipoToken) string {
 	return "El token de acceso ha expirado. Use el refresh token para obtener uno nuevo."
 }
 
-// IDUsuario devuelve el sub como número.
+// IDUsuario devuelve el sub como número. Solo vale la forma canónica, la
+// que escribe Emitir: dígitos decimales sin signo, espacios ni ceros a la
+// izquierda (antes se comprobaba con fmt.Sscan y fmt.Sprint; strconv da lo
+// mismo sin reservar memoria).
 func (c *Claims) IDUsuario() (uint, bool) {
-	var id uint
-	if _, err := fmt.Sscan(c.Subject, &id); err != nil || fmt.Sprint(id) != c.Subject {
+	s := c.Subject
+	id, err := strconv.ParseUint(s, 10, strconv.IntSize)
+	if err != nil || (s[0] == '0' && len(s) > 1) {
 		return 0, false
 	}
-	return id, true
+	return uint(id), true
 }
