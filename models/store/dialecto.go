@@ -22,12 +22,13 @@ type dialecto struct {
 	// sqlActor es la consulta de ActorDeToken con los placeholders del
 	// motor.
 	sqlActor string
-	// sqlCanje es la lectura de CanjearRefresh; en PostgreSQL bloquea la
-	// fila de la sesión (FOR UPDATE OF s): los canjes de una misma sesión se
-	// esperan uno a otro, así el que llega segundo ve el refresh_actual que
-	// dejó el primero (la gracia lo compara); sin él, el segundo leería la
-	// sesión de antes y tomaría un canje en gracia por una reutilización. En
-	// SQLite ya los serializa el único escritor.
+	// sqlCanje es la lectura de CanjearRefresh con los placeholders del
+	// motor; en PostgreSQL bloquea la fila de la sesión (FOR UPDATE OF s):
+	// los canjes de una misma sesión se esperan uno a otro, así el que llega
+	// segundo ve el refresh_actual que dejó el primero (la gracia lo
+	// compara); sin él, el segundo leería la sesión de antes y tomaría un
+	// canje en gracia por una reutilización. En SQLite ya los serializa el
+	// único escritor.
 	sqlCanje string
 	// unEscritor: las escrituras esperan turno para la única conexión de
 	// escritura (SQLite, conEscritor). Si no, van por el pool, con
@@ -43,14 +44,18 @@ type dialecto struct {
 	// un evento, para que el id crezca con el orden de confirmación (ver
 	// anunciar). Vacía en SQLite: un solo escritor ya confirma en orden.
 	ordenarEventos string
+	// sql es el SQL fijo de las escrituras calientes, con los placeholders
+	// del motor (ver sqlFijo).
+	sql sqlFijo
 }
 
 var (
 	sqliteDialecto = dialecto{nombre: "sqlite", sqlActor: sqlActor, sqlCanje: sqlCanje,
-		unEscritor: true, indicarIndices: true}
+		unEscritor: true, indicarIndices: true, sql: armarSQLFijo(sinNumerar)}
 	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor),
-		sqlCanje: sqlCanje + " FOR UPDATE OF s", acotarLecturas: true,
-		ordenarEventos: "SELECT pg_advisory_xact_lock(" + claveOrdenEventos + ")"}
+		sqlCanje: numerarParametros(sqlCanje + " FOR UPDATE OF s"), acotarLecturas: true,
+		ordenarEventos: "SELECT pg_advisory_xact_lock(" + claveOrdenEventos + ")",
+		sql:            armarSQLFijo(numerarParametros)}
 )
 
 // numerarParametros cambia los "?" de q por $1, $2, … (PostgreSQL). q no

@@ -26,14 +26,15 @@ const claveOrdenEventos = "7245001"
 // Es la última sentencia de la transacción, así el bloqueo dura lo mínimo.
 func (s *Store) anunciar(tx *gorm.DB, e *models.Evento) error {
 	if s.dl.ordenarEventos != "" {
-		if err := tx.Exec(s.dl.ordenarEventos).Error; err != nil {
+		if _, err := ejecutar(tx, s.dl.ordenarEventos); err != nil {
 			return err
 		}
 	}
-	// Exec y no Create: sin reflexión de GORM ni RETURNING del id, que
-	// nadie necesita aquí (es la sentencia de cada escritura).
-	return tx.Exec(`INSERT INTO eventos (tipo, fecha, solicitud_id, codigo, estado, version, actor_id, actor_username)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Tipo, e.Fecha.UTC(), e.SolicitudID, e.Codigo, e.Estado, e.Version, e.ActorID, e.ActorUsername).Error
+	// SQL fijo y no Create: sin reflexión ni constructores de GORM, ni
+	// RETURNING del id, que nadie necesita aquí (es una sentencia de cada
+	// escritura).
+	_, err := ejecutar(tx, s.dl.sql.anunciar, e.Tipo, e.Fecha.UTC(), e.SolicitudID, e.Codigo, e.Estado, e.Version, e.ActorID, e.ActorUsername)
+	return err
 }
 
 // AlPublicar registra f, que se llama tras confirmar cada escritura que

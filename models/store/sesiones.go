@@ -221,20 +221,25 @@ func (s *Store) CanjearRefresh(ctx context.Context, usuarioID uint, sid, jti str
 			return models.ErrTokenRevocado("La cuenta está desactivada. Contacte al administrador.")
 		}
 
+		// Gastar, el sucesor y la sesión: SQL fijo (ver sqlFijo).
 		nuevo := r.Sucesor(ses, u.Rol, ahora)
-		res := tx.Model(&models.RefreshToken{}).
-			Where("jti = ? AND sesion_id = ? AND usado_en IS NULL", jti, ses.ID).
-			Updates(map[string]any{"usado_en": ahora, "sucesor_jti": nuevo.JTI})
-		if res.Error != nil {
-			return res.Error
+		q := &s.dl.sql
+		res, err := ejecutar(tx, q.gastarRefresh, nuevo.JTI, ahora, jti, ses.ID)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 1 {
-			if err := tx.Create(nuevo).Error; err != nil {
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			if _, err := ejecutar(tx, q.insertarRefresh, nuevo.JTI, nuevo.SesionID, nuevo.Rol,
+				nuevo.EmitidoEn, nuevo.ExpiraEn, nuevo.UsadoEn, nuevo.SucesorJTI); err != nil {
 				return err
 			}
 			c.Refresh = nuevo
-			return tx.Model(&models.Sesion{}).Where("id = ?", ses.ID).
-				Updates(map[string]any{"ultimo_uso": ahora, "refresh_actual": nuevo.JTI}).Error
+			_, err = ejecutar(tx, q.usarSesion, nuevo.JTI, ahora, ses.ID)
+			return err
 		}
 
 		// Ya estaba usado: gracia o reutilización.
@@ -272,7 +277,8 @@ const sqlCanje = `SELECT EXISTS (SELECT 1 FROM tokens_revocados r WHERE r.clave 
 	FROM sesiones s LEFT JOIN usuarios u ON u.id = s.usuario_id
 	WHERE s.id = ? AND s.usuario_id = ?`
 
-// leerCanje ejecuta sqlCanje (del dialecto) en tx y rellena u y ses.
+// leerCanje ejecuta sqlCanje (del dialecto, sin GORM: ver sqlFijo) en tx y
+// rellena u y ses.
 // Devuelve gorm.ErrRecordNotFound si no hay sesión; u.ID queda en cero si
 // su usuario no existe.
 func (s *Store) leerCanje(tx *gorm.DB, usuarioID uint, sid, jti string, u *models.Usuario, ses *models.Sesion) (bool, error) {
@@ -280,7 +286,7 @@ func (s *Store) leerCanje(tx *gorm.DB, usuarioID uint, sid, jti string, u *model
 	var uid *uint
 	var username, rol *string
 	var activo *bool
-	err := tx.Raw(s.dl.sqlCanje, models.ClaveJTI(jti), models.ClaveSesion(sid), sid, usuarioID).Row().Scan(&revocado,
+	err := leerFila(tx, s.dl.sqlCanje, []any{models.ClaveJTI(jti), models.ClaveSesion(sid), sid, usuarioID}, &revocado,
 		&ses.ID, &ses.UsuarioID, &ses.CreadaEn, &ses.UltimoUso, &ses.ExpiraEn, &ses.IP, &ses.UserAgent, &ses.RefreshActual, &ses.RevocadaEn,
 		&uid, &username, &u.Email, &rol, &activo)
 	if errors.Is(err, sql.ErrNoRows) {

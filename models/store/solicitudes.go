@@ -30,7 +30,7 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 		if sol.Codigo, err = s.siguienteCodigoSolicitud(tx, ahora); err != nil {
 			return err
 		}
-		if err := tx.Omit(clause.Associations).Create(sol).Error; err != nil {
+		if err := s.insertarSolicitud(tx, sol); err != nil {
 			return err
 		}
 		if err := s.historiar(tx, sol.ID, nil, models.EstadoPendiente, actor.ID, "Solicitud creada"); err != nil {
@@ -59,21 +59,29 @@ func (s *Store) CrearSolicitud(ctx context.Context, actor *models.Actor, n model
 func (s *Store) siguienteCodigoSolicitud(tx *gorm.DB, ahora time.Time) (string, error) {
 	anio := ahora.In(s.loc).Year()
 	var numero int
-	if err := tx.Raw(sqlSiguienteCodigo, anio).Row().Scan(&numero); err != nil {
+	if err := leerFila(tx, s.dl.sql.siguienteCodigo, []any{anio}, &numero); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("ST-%d-%06d", anio, numero), nil
 }
 
-const sqlSiguienteCodigo = `INSERT INTO contadores_codigo (anio, numero) VALUES (?, 1)
-	ON CONFLICT (anio) DO UPDATE SET numero = contadores_codigo.numero + 1 RETURNING numero`
+// insertarSolicitud inserta la fila entera de sol (sin sus relaciones) con
+// SQL fijo, como la insertaba Create de GORM, y le pone el id asignado.
+func (s *Store) insertarSolicitud(tx *gorm.DB, sol *models.Solicitud) error {
+	v := &sol.Viaje
+	return leerFila(tx, s.dl.sql.insertarSolicitud, []any{sol.Codigo, sol.Estado, sol.Origen, sol.Destino,
+		sol.FechaSalida, sol.FechaRegreso, sol.FinVentana, sol.Motivo, sol.Pasajeros, sol.Observaciones,
+		sol.Busqueda, sol.SolicitanteID, sol.VehiculoID, sol.MotoristaID,
+		v.InicioReal, v.FinReal, v.KmInicial, v.KmFinal, v.CombustibleLitros, v.Observaciones,
+		sol.MotivoRechazo, sol.MotivoCancelacion, sol.Version, sol.CreadoEn, sol.ActualizadoEn}, &sol.ID)
+}
 
-// historiar añade una entrada al historial dentro de tx.
+// historiar añade una entrada al historial dentro de tx (SQL fijo: es una
+// sentencia de cada creación y de cada movimiento).
 func (s *Store) historiar(tx *gorm.DB, id uint, antes *models.Estado, despues models.Estado, usuarioID uint, comentario string) error {
-	return tx.Omit(clause.Associations).Create(&models.Historial{
-		SolicitudID: id, EstadoAnterior: antes, EstadoNuevo: despues, UsuarioID: usuarioID,
-		Comentario: models.Recortar(comentario, 1000), Fecha: models.AlSegundo(s.now()),
-	}).Error
+	_, err := ejecutar(tx, s.dl.sql.historiar, id, antes, despues, usuarioID,
+		models.Recortar(comentario, 1000), models.AlSegundo(s.now()))
+	return err
 }
 
 func errSolicitudNoEncontrada() error {
