@@ -22,6 +22,9 @@ type dialecto struct {
 	// sqlActor es la consulta de ActorDeToken con los placeholders del
 	// motor.
 	sqlActor string
+	// sqlSolicitud es la lectura de una solicitud por id (GET
+	// /solicitud/{id}) con los placeholders del motor.
+	sqlSolicitud string
 	// sqlCanje es la lectura de CanjearRefresh con los placeholders del
 	// motor; en PostgreSQL bloquea la fila de la sesión (FOR UPDATE OF s):
 	// los canjes de una misma sesión se esperan uno a otro, así el que llega
@@ -50,9 +53,9 @@ type dialecto struct {
 }
 
 var (
-	sqliteDialecto = dialecto{nombre: "sqlite", sqlActor: sqlActor, sqlCanje: sqlCanje,
+	sqliteDialecto = dialecto{nombre: "sqlite", sqlActor: sqlActor, sqlSolicitud: sqlSolicitud, sqlCanje: sqlCanje,
 		unEscritor: true, indicarIndices: true, sql: armarSQLFijo(sinNumerar)}
-	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor),
+	postgresDialecto = dialecto{nombre: "postgres", sqlActor: numerarParametros(sqlActor), sqlSolicitud: numerarParametros(sqlSolicitud),
 		sqlCanje: numerarParametros(sqlCanje + " FOR UPDATE OF s"), acotarLecturas: true,
 		ordenarEventos: "SELECT pg_advisory_xact_lock(" + claveOrdenEventos + ")",
 		sql:            armarSQLFijo(numerarParametros)}

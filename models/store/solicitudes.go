@@ -92,6 +92,12 @@ func errSolicitudNoEncontrada() error {
 // misma respuesta que si no existiera.
 func cargarVisible(db *gorm.DB, actor *models.Actor, id uint) (*models.Solicitud, error) {
 	sol, err := cargarSolicitud(db, id)
+	return soloVisible(actor, sol, err)
+}
+
+// soloVisible devuelve sol si el actor puede verla; si no existe o no es
+// visible, NO_ENCONTRADO igual.
+func soloVisible(actor *models.Actor, sol *models.Solicitud, err error) (*models.Solicitud, error) {
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !models.PuedeVer(actor, sol)):
 		return nil, errSolicitudNoEncontrada()
@@ -103,10 +109,28 @@ func cargarVisible(db *gorm.DB, actor *models.Actor, id uint) (*models.Solicitud
 
 // Solicitud devuelve la solicitud id tal como el actor puede verla.
 // Errores: NO_ENCONTRADO (también si existe pero no es visible para él).
+//
+// Es la lectura más frecuente: va por la consulta preparada en Open, sin
+// GORM (ver consultaSolicitud).
 func (s *Store) Solicitud(ctx context.Context, actor *models.Actor, id uint) (*models.Solicitud, error) {
-	db, fin := s.leer(ctx)
-	defer fin()
-	sol, err := cargarVisible(db, actor, id)
+	if s.dl.acotarLecturas {
+		var fin context.CancelFunc
+		ctx, fin = context.WithTimeout(ctx, s.plazo)
+		defer fin()
+	}
+	var sol *models.Solicitud
+	filas, err := s.consultaSolicitud.QueryContext(ctx, id)
+	if err == nil {
+		var sols []models.Solicitud
+		if sols, err = escanearFilas(filas, 1); err == nil {
+			if len(sols) == 0 {
+				err = gorm.ErrRecordNotFound
+			} else {
+				sol = &sols[0]
+			}
+		}
+	}
+	sol, err = soloVisible(actor, sol, err)
 	return sol, traducir(err)
 }
 

@@ -118,6 +118,11 @@ func leerSolicitudes(q *gorm.DB, capacidad int) ([]models.Solicitud, error) {
 	if err != nil {
 		return nil, err
 	}
+	return escanearFilas(filas, capacidad)
+}
+
+// escanearFilas lee y cierra filas de columnasSolicitud.
+func escanearFilas(filas *sql.Rows, capacidad int) ([]models.Solicitud, error) {
 	defer filas.Close()
 	out := make([]models.Solicitud, 0, capacidad)
 	for filas.Next() {

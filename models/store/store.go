@@ -83,10 +83,14 @@ type Store struct {
 	// consultaActor es la consulta de cada petición autenticada, preparada
 	// una vez en el dialecto de la base (ver sqlActor).
 	consultaActor *sql.Stmt
-	now           func() time.Time
-	loc           *time.Location
-	flujo         models.Flujo
-	costo         int
+	// consultaSolicitud es la de GET /solicitud/{id}, preparada igual: sin
+	// el armado de GORM (analizar el SQL largo de la unión en cada
+	// petición), que era una décima parte de la vista.
+	consultaSolicitud *sql.Stmt
+	now               func() time.Time
+	loc               *time.Location
+	flujo             models.Flujo
+	costo             int
 }
 
 // Open abre la base de datos y le aplica las migraciones pendientes
@@ -131,9 +135,14 @@ func Open(ctx context.Context, o OpcionesStore) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if s.consultaActor, err = rdb.PrepareContext(ctx, s.dl.sqlActor); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("preparar consultas: %w", traducir(err))
+	for _, c := range []struct {
+		destino **sql.Stmt
+		q       string
+	}{{&s.consultaActor, s.dl.sqlActor}, {&s.consultaSolicitud, s.dl.sqlSolicitud}} {
+		if *c.destino, err = rdb.PrepareContext(ctx, c.q); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("preparar consultas: %w", traducir(err))
+		}
 	}
 	return s, nil
 }
@@ -294,8 +303,10 @@ func (s *Store) Close() error {
 		s.sentencias.cerrar()
 		<-s.turno
 	}
-	if s.consultaActor != nil {
-		errs = append(errs, s.consultaActor.Close())
+	for _, st := range []*sql.Stmt{s.consultaActor, s.consultaSolicitud} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
 	}
 	for i, db := range []*gorm.DB{s.r, s.w} {
 		if db == nil || (i == 1 && s.w == s.r) {
