@@ -156,8 +156,11 @@ func decodificarBytes(b []byte, dst any) error {
 	if !utf8.Valid(b) {
 		return errMalFormadaDetalle(nil, "El cuerpo no es texto UTF-8 válido.")
 	}
-	arbol, err := leerArbol(b)
-	if err != nil {
+	var err error
+	var arbol any
+	if plano, ok := leerPlano(b); ok {
+		arbol = plano
+	} else if arbol, err = leerArbol(b); err != nil {
 		return err
 	}
 	var v models.Validacion
