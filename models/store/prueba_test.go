@@ -1,12 +1,14 @@
 package store
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"solicitud-transporte/models"
 	"solicitud-transporte/models/store/migraciones"
 	"solicitud-transporte/models/store/storetest"
 )
@@ -40,4 +42,15 @@ func dialectoPrueba() migraciones.Dialecto {
 		return migraciones.Postgres
 	}
 	return migraciones.SQLite
+}
+
+// usuarioPrueba crea una cuenta con la contraseña de las pruebas y devuelve
+// también su actor.
+func usuarioPrueba(t *testing.T, s *Store, username string, rol models.Rol) (*models.Usuario, *models.Actor) {
+	t.Helper()
+	u, err := s.CrearUsuario(context.Background(), nil, models.NuevoUsuario{Username: username, Password: "clave-de-prueba-larga", Rol: rol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, &models.Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
 }

@@ -111,11 +111,7 @@ func TestSentenciasPorEscritura(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "duena", Password: "clave-de-prueba-larga", Rol: models.RolSolicitante})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := &models.Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
+	u, actor := usuarioPrueba(t, s, "duena", models.RolSolicitante)
 	reglas := models.ReglasSesion{SesionMax: 24 * time.Hour, RefreshTTL: time.Hour}
 	ses, rt := reglas.Nueva(u, models.Origen{IP: "127.0.0.1"}, ahora)
 	if err := s.CrearSesion(ctx, ses, rt, "prueba"); err != nil {

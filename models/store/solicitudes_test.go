@@ -23,11 +23,7 @@ func TestMoverCompareAndSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "admin2", Password: "clave-de-prueba-larga", Rol: models.RolAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := &models.Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
+	_, actor := usuarioPrueba(t, s, "admin2", models.RolAdmin)
 	// la crea otro: nadie aprueba su propia solicitud (API.md §7.1)
 	d, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "duena", Password: "clave-de-prueba-larga", Rol: models.RolSolicitante})
 	if err != nil {

@@ -122,11 +122,7 @@ func TestSQLFijoComoGORM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.CrearUsuario(ctx, nil, models.NuevoUsuario{Username: "duena", Password: "clave-de-prueba-larga", Rol: models.RolSolicitante})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := &models.Actor{ID: u.ID, Username: u.Username, Rol: u.Rol}
+	u, actor := usuarioPrueba(t, s, "duena", models.RolSolicitante)
 
 	// Por el SQL fijo: una solicitud con todo lo opcional, y un canje.
 	sol, err := s.CrearSolicitud(ctx, actor, models.NuevaSolicitud{Origen: "Ávila", Destino: "Destino",
